@@ -1,0 +1,146 @@
+#include "tracker/core/frame_tree.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace slab_hunter {
+namespace {
+
+Frame MakeFrame(std::string function, std::string script, int line, int column,
+                bool is_constructor = false) {
+  Frame frame;
+  frame.function = std::move(function);
+  frame.script = std::move(script);
+  frame.line = line;
+  frame.column = column;
+  frame.is_constructor = is_constructor;
+  return frame;
+}
+
+TEST(FrameTableTest, InternDedupsAndDescribesOnlyOnMiss) {
+  FrameTable table;
+  int calls = 0;
+  const FramePosition p1{7, 10, 3};
+  const FramePosition p2{7, 10, 4};  // same line, other column: another frame
+  const FrameId a = table.Intern(p1, [&] {
+    ++calls;
+    return MakeFrame("a", "/x.js", 10, 3);
+  });
+  const FrameId again = table.Intern(p1, [&] {
+    ++calls;
+    return MakeFrame("WRONG", "/wrong.js", 1, 1);
+  });
+  EXPECT_EQ(a, again);
+  EXPECT_EQ(calls, 1);
+  const FrameId b = table.Intern(p2, [&] {
+    ++calls;
+    return MakeFrame("b", "/x.js", 10, 4);
+  });
+  EXPECT_NE(a, b);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(table.size(), 2u);
+  EXPECT_EQ(table.Get(a), MakeFrame("a", "/x.js", 10, 3));
+  EXPECT_EQ(table.Get(b), MakeFrame("b", "/x.js", 10, 4));
+}
+
+TEST(StackTreeTest, EmptyStackIsRoot) {
+  StackTree tree;
+  EXPECT_EQ(tree.size(), 1u);
+  EXPECT_EQ(tree.Intern({}), kNoStack);
+  EXPECT_TRUE(tree.Frames(kNoStack).empty());
+  EXPECT_EQ(tree.size(), 1u);
+}
+
+TEST(StackTreeTest, SameFramesSameIdAndInnermostFirst) {
+  StackTree tree;
+  const std::vector<FrameId> frames = {5, 6, 7};  // 5 innermost, 7 outermost
+  const StackId id = tree.Intern(frames);
+  EXPECT_NE(id, kNoStack);
+  EXPECT_EQ(tree.Intern(frames), id);
+  EXPECT_EQ(tree.Frames(id), frames);
+  EXPECT_EQ(tree.size(), 4u);  // root + one node per frame
+}
+
+TEST(StackTreeTest, StacksSharingBottomFramesShareNodes) {
+  StackTree tree;
+  const StackId abc = tree.Intern(std::vector<FrameId>{1, 2, 3});
+  const StackId dbc = tree.Intern(std::vector<FrameId>{4, 2, 3});
+  EXPECT_NE(abc, dbc);
+  // Only the differing innermost frame costs a node.
+  EXPECT_EQ(tree.size(), 5u);
+  EXPECT_EQ(tree.Frames(dbc), (std::vector<FrameId>{4, 2, 3}));
+
+  // The outer part of an existing stack is already a node.
+  const StackId bc = tree.Intern(std::vector<FrameId>{2, 3});
+  EXPECT_EQ(tree.size(), 5u);
+  EXPECT_EQ(tree.Frames(bc), (std::vector<FrameId>{2, 3}));
+
+  // Same frames in another order are another stack.
+  const StackId cb = tree.Intern(std::vector<FrameId>{3, 2});
+  EXPECT_NE(cb, bc);
+  EXPECT_EQ(tree.size(), 7u);
+}
+
+TEST(StackTreeTest, UnknownIdHasNoFrames) {
+  StackTree tree;
+  EXPECT_TRUE(tree.Frames(42).empty());
+}
+
+class FormatStackTest : public ::testing::Test {
+ protected:
+  StackId StackOf(const std::vector<Frame>& innermost_first) {
+    std::vector<FrameId> ids;
+    for (const Frame& frame : innermost_first) {
+      const FramePosition position{next_script_id_++, frame.line, frame.column};
+      ids.push_back(table_.Intern(position, [&] { return frame; }));
+    }
+    return tree_.Intern(ids);
+  }
+  std::string Format(const std::vector<Frame>& innermost_first) {
+    return FormatStack(table_, tree_, StackOf(innermost_first));
+  }
+
+  FrameTable table_;
+  StackTree tree_;
+  int next_script_id_ = 1;
+};
+
+TEST_F(FormatStackTest, NamedFunction) {
+  EXPECT_EQ(Format({MakeFrame("a", "/x.js", 1, 2)}), "at a (/x.js:1:2)");
+}
+
+TEST_F(FormatStackTest, Constructor) {
+  EXPECT_EQ(Format({MakeFrame("Reader", "/x.js", 5, 9, true)}), "at new Reader (/x.js:5:9)");
+}
+
+TEST_F(FormatStackTest, AnonymousFunction) {
+  EXPECT_EQ(Format({MakeFrame("", "/x.js", 3, 4)}), "at /x.js:3:4");
+}
+
+TEST_F(FormatStackTest, UnnamedScript) {
+  EXPECT_EQ(Format({MakeFrame("f", "", 1, 15)}), "at f (<anonymous>:1:15)");
+  EXPECT_EQ(Format({MakeFrame("", "", 1, 15)}), "at <anonymous>:1:15");
+}
+
+TEST_F(FormatStackTest, AnonymousConstructorAsV8PrintsIt) {
+  EXPECT_EQ(Format({MakeFrame("", "/x.js", 2, 3, true)}), "at new <anonymous> (/x.js:2:3)");
+}
+
+TEST_F(FormatStackTest, UnknownPositionLeftOut) {
+  EXPECT_EQ(Format({MakeFrame("f", "/x.js", 0, 0)}), "at f (/x.js)");
+  EXPECT_EQ(Format({MakeFrame("f", "/x.js", 7, 0)}), "at f (/x.js:7)");
+}
+
+TEST_F(FormatStackTest, FramesJoinedInnermostFirst) {
+  EXPECT_EQ(Format({MakeFrame("a", "/x.js", 1, 2), MakeFrame("b", "/x.js", 3, 4),
+                    MakeFrame("", "node:internal/main", 5, 6)}),
+            "at a (/x.js:1:2)\n    at b (/x.js:3:4)\n    at node:internal/main:5:6");
+}
+
+TEST_F(FormatStackTest, NoStackIsNative) {
+  EXPECT_EQ(FormatStack(table_, tree_, kNoStack), "at <native>");
+}
+
+}  // namespace
+}  // namespace slab_hunter

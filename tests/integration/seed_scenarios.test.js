@@ -1,0 +1,115 @@
+'use strict';
+
+// The seed's documented behaviour, on real runs of the binary: slab and big-buffer leaks found
+// at the allocating line, with the seed's numbers.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const { entriesAt, runScenario, siteLine } = require('./helpers');
+
+const kPoolSize = 8192;
+
+test('pooled Buffer.allocUnsafe kept every 100th: one slab entry at that line', () => {
+  const report = runScenario('pooled-alloc-unsafe');
+  const line = siteLine('scenario.js', 'pooled-alloc-unsafe');
+  const entries = entriesAt(report.slabLeaks, 'scenario.js', line);
+  assert.strictEqual(entries.length, 1, JSON.stringify(report.slabLeaks, null, 2));
+  assert.strictEqual(entries[0].amount, 10);
+  assert.strictEqual(entries[0].totalLeakedBytes, 10 * (kPoolSize - 100));
+  // Each kept buffer is alone on its slab once the others are collected.
+  assert.strictEqual(entries[0].normalisedTotalLeakedBytes, 10 * (kPoolSize - 100));
+  assert.strictEqual(entriesAt(report.bigBufferLeaks, 'scenario.js', line).length, 0);
+});
+
+test('big Buffer.allocUnsafe kept every 100th: one big-buffer entry, no slab entry', () => {
+  const report = runScenario('big-alloc-unsafe');
+  const line = siteLine('scenario.js', 'big-alloc-unsafe');
+  const big = entriesAt(report.bigBufferLeaks, 'scenario.js', line);
+  assert.strictEqual(big.length, 1, JSON.stringify(report.bigBufferLeaks, null, 2));
+  assert.deepStrictEqual(Object.keys(big[0]).sort(), ['amount', 'location', 'totalSize']);
+  assert.strictEqual(big[0].amount, 10);
+  assert.strictEqual(big[0].totalSize, 100000);
+  assert.strictEqual(entriesAt(report.slabLeaks, 'scenario.js', line).length, 0);
+  assert.ok(report.totalBigBufferLeaks >= 100000);
+});
+
+test('pooled Buffer.from(string) retainers are found (the seed cannot see them)', () => {
+  const report = runScenario('pooled-from-string');
+  const line = siteLine('scenario.js', 'pooled-from-string');
+  const entries = entriesAt(report.slabLeaks, 'scenario.js', line);
+  assert.strictEqual(entries.length, 1, JSON.stringify(report.slabLeaks, null, 2));
+  assert.strictEqual(entries[0].amount, 10);
+  // 'session-0' is 9 bytes; 'session-100' ... 'session-900' are 11.
+  assert.strictEqual(entries[0].totalLeakedBytes, 10 * kPoolSize - 9 - 9 * 11);
+});
+
+test('the age cutoff is respected', () => {
+  const young = runScenario('pooled-alloc-unsafe', { cutoffMs: 5000 });
+  const line = siteLine('scenario.js', 'pooled-alloc-unsafe');
+  assert.strictEqual(entriesAt(young.slabLeaks, 'scenario.js', line).length, 0);
+  const old = runScenario('pooled-alloc-unsafe', { cutoffMs: 300, waitMs: 600 });
+  assert.strictEqual(entriesAt(old.slabLeaks, 'scenario.js', line)[0].amount, 10);
+});
+
+test('nothing is reported for sites whose buffers were all dropped and collected', () => {
+  const report = runScenario('all-dropped');
+  for (const site of ['all-dropped-small', 'all-dropped-big']) {
+    const line = siteLine('scenario.js', site);
+    assert.deepStrictEqual(entriesAt(report.slabLeaks, 'scenario.js', line), []);
+    assert.deepStrictEqual(entriesAt(report.bigBufferLeaks, 'scenario.js', line), []);
+  }
+});
+
+test('a subarray keeps its big buffer reported at the allocation line', () => {
+  const report = runScenario('subarray-of-big');
+  const big = entriesAt(report.bigBufferLeaks, 'scenario.js', siteLine('scenario.js', 'subarray-big'));
+  assert.strictEqual(big.length, 1);
+  assert.strictEqual(big[0].amount, 5);
+  assert.strictEqual(big[0].totalSize, 5 * 64 * 1024);
+  const views = entriesAt(report.slabLeaks, 'scenario.js', siteLine('scenario.js', 'subarray-view'));
+  assert.strictEqual(views.length, 1);
+  assert.strictEqual(views[0].amount, 5);
+  assert.strictEqual(views[0].totalLeakedBytes, 5 * (64 * 1024 - 16));
+});
+
+test('Uint8Array.prototype.subarray on a Buffer is tracked', () => {
+  const report = runScenario('typed-array-subarray');
+  const views = entriesAt(report.slabLeaks, 'scenario.js', siteLine('scenario.js', 'typed-view'));
+  assert.strictEqual(views.length, 1);
+  assert.strictEqual(views[0].amount, 3);
+  assert.strictEqual(views[0].totalLeakedBytes, 3 * (20000 - 10));
+  const big = entriesAt(report.bigBufferLeaks, 'scenario.js', siteLine('scenario.js', 'typed-big'));
+  assert.strictEqual(big[0].totalSize, 3 * 20000);
+});
+
+test('allocUnsafeSlow, concat and slice are tracked with their own call sites', () => {
+  const report = runScenario('other-apis');
+  // allocUnsafeSlow(50) owns its 50 bytes: no slab leak. concat of 4 bytes uses the pool.
+  assert.deepStrictEqual(
+    entriesAt(report.slabLeaks, 'scenario.js', siteLine('scenario.js', 'alloc-unsafe-slow')), []);
+  const concat = entriesAt(report.slabLeaks, 'scenario.js', siteLine('scenario.js', 'concat'));
+  assert.strictEqual(concat.length, 1);
+  assert.strictEqual(concat[0].amount, 20);
+  const slice = entriesAt(report.slabLeaks, 'scenario.js', siteLine('scenario.js', 'slice'));
+  assert.strictEqual(slice.length, 1);
+  assert.strictEqual(slice[0].amount, 20);
+  assert.strictEqual(slice[0].totalLeakedBytes, 20 * (5000 - 10));
+});
+
+test('the text form is the seed\'s, from the same analysis', () => {
+  const report = runScenario('big-alloc-unsafe');
+  const line = siteLine('scenario.js', 'big-alloc-unsafe');
+  assert.match(report.text, /^Big buffer potential leaks:\n/);
+  assert.match(report.text,
+               new RegExp(`10 leaks of big buffers of avg size 10 kB \\(total: 100 kB\\) at \\S+ \\(\\S+scenario\\.js:${line}:\\d+\\)\\n`));
+  assert.match(report.text, /\nSlab retainers potential leaks:\n/);
+  assert.match(report.text, /\nTotal potential big buffer leaks: [\d.,]+ [kMG]?B\nTotal potential slab-retainer leaks: [\d.,]+ [kMG]?B$/);
+  assert.strictEqual(report.inspected, report.text);
+});
+
+test('tracking also holds under --stress-compaction', () => {
+  const report = runScenario('pooled-alloc-unsafe', { flags: ['--stress-compaction'] });
+  const entries = entriesAt(report.slabLeaks, 'scenario.js', siteLine('scenario.js', 'pooled-alloc-unsafe'));
+  assert.strictEqual(entries[0].amount, 10);
+  assert.strictEqual(entries[0].totalLeakedBytes, 10 * (kPoolSize - 100));
+});

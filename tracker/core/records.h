@@ -1,0 +1,69 @@
+// The tracker's data model: one StoreRecord per ArrayBuffer backing store, one ViewRecord per
+// tracked Buffer view. Records hold integer ids only; text is made when a report is asked for.
+#ifndef SLAB_HUNTER_TRACKER_CORE_RECORDS_H_
+#define SLAB_HUNTER_TRACKER_CORE_RECORDS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "tracker/core/frame_tree.h"
+
+namespace slab_hunter {
+
+using StoreId = uint32_t;
+using ViewId = uint32_t;
+
+// A view whose bytes live on the JS heap (a small typed array never asked for its .buffer).
+inline constexpr StoreId kNoStore = 0xffffffffu;
+
+// The Buffer API that handed a view out.
+enum class ViewApi : uint8_t {
+  kAllocUnsafe,
+  kAllocUnsafeSlow,
+  kAlloc,
+  kFrom,
+  kConcat,
+  kSubarray,
+  kSlice,
+};
+inline constexpr int kViewApiCount = 7;
+// The API's name as JS spells it: "allocUnsafe", ..., "subarray", "slice".
+std::string_view ViewApiName(ViewApi api);
+
+// Where a backing store came from.
+enum class StoreOrigin : uint8_t {
+  // Allocated inside a tracked Buffer call whose view is not made yet.
+  kPendingCall,
+  // Made for the one Buffer a tracked call returned (Buffer.allocUnsafe(10000)): a big-buffer
+  // candidate, located at that call.
+  kBufferCall,
+  // One of the slabs of Node's shared Buffer pool: made inside a tracked call whose Buffer
+  // covers only part of it. Never a big-buffer leak; its small views are slab leaks.
+  kPoolSlab,
+  // Allocated outside any tracked Buffer call (new ArrayBuffer, node internals), or before
+  // tracking started.
+  kOther,
+};
+
+struct StoreRecord {
+  uintptr_t address = 0;
+  size_t size = 0;
+  int64_t created_nanos = 0;
+  StackId stack = kNoStack;
+  StoreOrigin origin = StoreOrigin::kOther;
+  uint32_t live_views = 0;  // tracked views of this store not yet collected
+};
+
+struct ViewRecord {
+  StoreId store = kNoStore;
+  size_t offset = 0;
+  size_t length = 0;
+  int64_t created_nanos = 0;
+  StackId stack = kNoStack;
+  ViewApi api = ViewApi::kAllocUnsafe;
+};
+
+}  // namespace slab_hunter
+
+#endif  // SLAB_HUNTER_TRACKER_CORE_RECORDS_H_

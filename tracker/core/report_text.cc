@@ -1,0 +1,118 @@
+#include "tracker/core/report_text.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace slab_hunter {
+
+namespace {
+
+// byte-size 9.0.1's "metric" table; `from` 0 marks the unit whose value is the byte count itself.
+struct Unit {
+  double from;
+  double to;
+  const char* name;
+};
+constexpr Unit kMetricUnits[] = {
+    {0, 1e3, "B"},     {1e3, 1e6, "kB"},   {1e6, 1e9, "MB"},
+    {1e9, 1e12, "GB"}, {1e12, 1e15, "TB"}, {1e15, 1e18, "PB"},
+    {1e18, 1e21, "EB"}, {1e21, 1e24, "ZB"}, {1e24, 1e27, "YB"},
+};
+
+// The shortest decimal that reads back as `value`: the digits ICU (behind Intl.NumberFormat)
+// rounds from, so 0.15 rounds up to 0.2 even though the double is just below 0.15.
+std::string ShortestDecimal(double value, std::chars_format format) {
+  char buffer[400];  // the longest fixed-notation double has 309 integer digits
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value, format);
+  return std::string(buffer, result.ptr);
+}
+
+// Adds one unit in the last place of a string of decimal digits, carrying as far as needed.
+void IncrementDigits(std::string& digits) {
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (*it != '9') {
+      ++*it;
+      return;
+    }
+    *it = '0';
+  }
+  digits.insert(digits.begin(), '1');
+}
+
+// Intl.NumberFormat("en-US", {maximumFractionDigits: 1}).format(value) for finite value >= 0:
+// half rounded away from zero, no trailing zero, "," between groups of three integer digits.
+std::string FormatLikeIntl(double value) {
+  const std::string decimal = ShortestDecimal(value, std::chars_format::fixed);
+  const size_t point = decimal.find('.');
+  std::string integer = decimal.substr(0, point);
+  std::string fraction = point == std::string::npos ? "" : decimal.substr(point + 1);
+  if (fraction.size() > 1) {
+    const bool round_up = fraction[1] >= '5';
+    // Round integer and first fraction digit together so a carry reaches the integer part.
+    std::string digits = integer + fraction[0];
+    if (round_up) IncrementDigits(digits);
+    integer = digits.substr(0, digits.size() - 1);
+    fraction = digits.substr(digits.size() - 1);
+  }
+  if (fraction == "0") fraction.clear();
+
+  std::string out;
+  for (size_t i = 0; i < integer.size(); ++i) {
+    if (i > 0 && (integer.size() - i) % 3 == 0) out += ',';
+    out += integer[i];
+  }
+  if (!fraction.empty()) absl::StrAppend(&out, ".", fraction);
+  return out;
+}
+
+// JS's String(number) for the values past the table (>= 1e27, Infinity, NaN): at that size JS
+// always uses exponent notation, "1.5e+27", which is also what to_chars' scientific form gives.
+std::string JsNumberString(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return "Infinity";
+  return ShortestDecimal(value, std::chars_format::scientific);
+}
+
+}  // namespace
+
+std::string FormatBytes(double bytes) {
+  // byte-size formats the magnitude and puts the sign in front, so -0.01 gives "-0 B".
+  const char* const sign = bytes < 0 ? "-" : "";
+  bytes = std::fabs(bytes);
+  for (const Unit& unit : kMetricUnits) {
+    if (bytes >= unit.from && bytes < unit.to) {
+      const double value = unit.from == 0 ? bytes : bytes / unit.from;
+      return absl::StrCat(sign, FormatLikeIntl(value), " ", unit.name);
+    }
+  }
+  // byte-size's `${value} ${unit}` with no unit found keeps the trailing space.
+  return absl::StrCat(sign, JsNumberString(bytes), " ");
+}
+
+std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
+                           const StackTree& stacks) {
+  std::string out = "Big buffer potential leaks:\n";
+  for (const BigBufferLeak& entry : overview.big_buffer_leaks) {
+    const double average = entry.total_size / static_cast<double>(entry.amount);
+    absl::StrAppend(&out, entry.amount, " leaks of big buffers of avg size ",
+                    FormatBytes(average), " (total: ", FormatBytes(entry.total_size), ") ",
+                    FormatStack(frames, stacks, entry.stack), "\n");
+  }
+  out += "\nSlab retainers potential leaks:\n";
+  for (const SlabLeak& entry : overview.slab_leaks) {
+    const double average = entry.total_leaked_bytes / static_cast<double>(entry.amount);
+    absl::StrAppend(&out, entry.amount, " leaks of avg ", FormatBytes(average),
+                    " (total: ", FormatBytes(entry.normalised_total_leaked_bytes),
+                    " normalised against retainers) ", FormatStack(frames, stacks, entry.stack),
+                    "\n");
+  }
+  absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
+                  FormatBytes(overview.total_big_buffer_leaks),
+                  "\nTotal potential slab-retainer leaks: ",
+                  FormatBytes(overview.total_slab_leaks));
+  return out;
+}
+
+}  // namespace slab_hunter

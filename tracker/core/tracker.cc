@@ -1,0 +1,211 @@
+#include "tracker/core/tracker.h"
+
+#include <algorithm>
+
+namespace slab_hunter {
+
+namespace {
+
+uintptr_t AddressOf(const void* data) { return reinterpret_cast<uintptr_t>(data); }
+
+}  // namespace
+
+Tracker::Tracker(const Clock* clock) : clock_(clock) {}
+
+StoreId Tracker::NewStoreLocked(const StoreRecord& record) {
+  StoreId id;
+  if (!free_stores_.empty()) {
+    id = free_stores_.back();
+    free_stores_.pop_back();
+    stores_[id] = record;
+    store_live_[id] = true;
+  } else {
+    id = static_cast<StoreId>(stores_.size());
+    stores_.push_back(record);
+    store_live_.push_back(true);
+  }
+  return id;
+}
+
+void Tracker::RetireStoreLocked(StoreId id) {
+  if (auto it = store_by_address_.find(stores_[id].address);
+      it != store_by_address_.end() && it->second == id) {
+    store_by_address_.erase(it);
+  }
+  store_live_[id] = false;
+  pending_.erase(std::remove(pending_.begin(), pending_.end(), id), pending_.end());
+  ReleaseStoreIfUnusedLocked(id);
+}
+
+void Tracker::ReleaseStoreIfUnusedLocked(StoreId id) {
+  // A freed store still named by a live view keeps its slot: the view's StoreId must not come
+  // to mean some later allocation.
+  if (!store_live_[id] && stores_[id].live_views == 0) free_stores_.push_back(id);
+}
+
+void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin,
+                               StackId stack) {
+  const uintptr_t address = AddressOf(data);
+  absl::MutexLock lock(&mu_);
+  // The address is still mapped only if its free was never reported; the old record is stale
+  // and is retired as if freed, so one address never names two live stores.
+  if (auto it = store_by_address_.find(address); it != store_by_address_.end()) {
+    RetireStoreLocked(it->second);
+  }
+  StoreRecord record;
+  record.address = address;
+  record.size = size;
+  record.created_nanos = clock_->NowNanos();
+  record.stack = stack;
+  record.origin = origin;
+  const StoreId id = NewStoreLocked(record);
+  store_by_address_[address] = id;
+  if (origin == StoreOrigin::kPendingCall) pending_.push_back(id);
+}
+
+void Tracker::OnStoreFreed(const void* data) {
+  absl::MutexLock lock(&mu_);
+  auto it = store_by_address_.find(AddressOf(data));
+  if (it == store_by_address_.end()) return;
+  // The allocator may hand this address out again at once.
+  RetireStoreLocked(it->second);
+}
+
+void Tracker::OnStoreUnreachable(StoreId id, const void* data) {
+  absl::MutexLock lock(&mu_);
+  if (id >= stores_.size() || !store_live_[id] || stores_[id].address != AddressOf(data)) return;
+  RetireStoreLocked(id);
+}
+
+void Tracker::OnStoreReallocated(const void* old_data, const void* new_data, size_t new_size) {
+  const uintptr_t old_address = AddressOf(old_data);
+  const uintptr_t new_address = AddressOf(new_data);
+  absl::MutexLock lock(&mu_);
+  auto it = store_by_address_.find(old_address);
+  if (it == store_by_address_.end()) return;
+  const StoreId id = it->second;
+  if (new_address != old_address) {
+    store_by_address_.erase(it);
+    // As in OnStoreAllocated: a record still at the new address missed its free.
+    if (auto stale_it = store_by_address_.find(new_address);
+        stale_it != store_by_address_.end()) {
+      RetireStoreLocked(stale_it->second);
+    }
+    store_by_address_[new_address] = id;
+  }
+  stores_[id].address = new_address;
+  stores_[id].size = new_size;
+}
+
+ViewId Tracker::OnViewCreated(const NewView& view, StoreId* store_out) {
+  absl::MutexLock lock(&mu_);
+  const int64_t now = clock_->NowNanos();
+  StoreId store = kNoStore;
+  if (view.store_data != nullptr) {
+    const uintptr_t address = AddressOf(view.store_data);
+    if (auto it = store_by_address_.find(address); it != store_by_address_.end()) {
+      store = it->second;
+    } else {
+      // Allocated before tracking began, or by an allocator we do not hook: the view is still
+      // worth tracking, but the store's origin is unknown.
+      StoreRecord record;
+      record.address = address;
+      record.size = view.store_size;
+      record.created_nanos = now;
+      record.stack = kNoStack;
+      record.origin = StoreOrigin::kOther;
+      store = NewStoreLocked(record);
+      store_by_address_[address] = store;
+    }
+  }
+
+  // Stores allocated during a tracked Buffer call are attributed once that call's view exists:
+  // only then is it known whether the allocation was the Buffer itself or a pool slab.
+  for (const StoreId pending : pending_) {
+    StoreRecord& record = stores_[pending];
+    record.stack = view.stack;
+    if (pending == store) {
+      const bool whole = view.offset == 0 && view.length == record.size;
+      record.origin = whole ? StoreOrigin::kBufferCall : StoreOrigin::kPoolSlab;
+    } else {
+      record.origin = StoreOrigin::kBufferCall;
+    }
+  }
+  pending_.clear();
+
+  if (store != kNoStore) ++stores_[store].live_views;
+
+  ViewRecord record;
+  record.store = store;
+  record.offset = view.offset;
+  record.length = view.length;
+  record.created_nanos = now;
+  record.stack = view.stack;
+  record.api = view.api;
+  ViewId id;
+  if (!free_views_.empty()) {
+    id = free_views_.back();
+    free_views_.pop_back();
+    views_[id] = record;
+    view_live_[id] = true;
+  } else {
+    id = static_cast<ViewId>(views_.size());
+    views_.push_back(record);
+    view_live_.push_back(true);
+  }
+  ++live_views_;
+  if (store_out != nullptr) *store_out = store;
+  return id;
+}
+
+void Tracker::OnTrackedCallFailed() {
+  absl::MutexLock lock(&mu_);
+  for (const StoreId pending : pending_) stores_[pending].origin = StoreOrigin::kOther;
+  pending_.clear();
+}
+
+void Tracker::OnViewCollected(ViewId id) {
+  absl::MutexLock lock(&mu_);
+  // GC callbacks can outlive a reset; a stale or repeated id must not free a slot twice.
+  if (id >= views_.size() || !view_live_[id]) return;
+  view_live_[id] = false;
+  free_views_.push_back(id);
+  --live_views_;
+  const StoreId store = views_[id].store;
+  if (store == kNoStore || store >= stores_.size()) return;
+  if (stores_[store].live_views == 0) return;
+  --stores_[store].live_views;
+  ReleaseStoreIfUnusedLocked(store);
+}
+
+Snapshot Tracker::TakeSnapshot() const {
+  absl::MutexLock lock(&mu_);
+  Snapshot snapshot;
+  snapshot.taken_nanos = clock_->NowNanos();
+  snapshot.stores.reserve(store_by_address_.size());
+  for (StoreId id = 0; id < stores_.size(); ++id) {
+    if (store_live_[id]) snapshot.stores.push_back({id, stores_[id]});
+  }
+  snapshot.views.reserve(live_views_);
+  for (ViewId id = 0; id < views_.size(); ++id) {
+    if (!view_live_[id]) continue;
+    const ViewRecord& view = views_[id];
+    // A freed store's views (detached or transferred buffers) retain no memory.
+    if (view.store != kNoStore && !store_live_[view.store]) continue;
+    snapshot.views.push_back({id, view});
+  }
+  return snapshot;
+}
+
+size_t Tracker::live_store_count() const {
+  absl::MutexLock lock(&mu_);
+  // Every live store has exactly one address mapping (stale ones are retired on reuse).
+  return store_by_address_.size();
+}
+
+size_t Tracker::live_view_count() const {
+  absl::MutexLock lock(&mu_);
+  return live_views_;
+}
+
+}  // namespace slab_hunter

@@ -1,0 +1,101 @@
+// Tracker: the live set of backing stores and tracked views, fed by the allocator hooks (any
+// thread) and the view hooks (the isolate's thread); analysis works on a Snapshot of it.
+#ifndef SLAB_HUNTER_TRACKER_CORE_TRACKER_H_
+#define SLAB_HUNTER_TRACKER_CORE_TRACKER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "tracker/core/clock.h"
+#include "tracker/core/records.h"
+
+namespace slab_hunter {
+
+// What a view hook knows about a new view.
+struct NewView {
+  // Start of the backing store's memory, or nullptr when the view's bytes are on the JS heap.
+  const void* store_data = nullptr;
+  size_t store_size = 0;
+  size_t offset = 0;
+  size_t length = 0;
+  StackId stack = kNoStack;
+  ViewApi api = ViewApi::kAllocUnsafe;
+};
+
+// A consistent copy of the live records, taken under the lock, analysed without it.
+struct Snapshot {
+  struct LiveStore {
+    StoreId id;
+    StoreRecord record;
+  };
+  struct LiveView {
+    ViewId id;
+    ViewRecord record;
+  };
+  int64_t taken_nanos = 0;
+  std::vector<LiveStore> stores;  // every live store, in no particular order
+  std::vector<LiveView> views;    // every live tracked view, in no particular order
+};
+
+class Tracker {
+ public:
+  explicit Tracker(const Clock* clock);
+  Tracker(const Tracker&) = delete;
+  Tracker& operator=(const Tracker&) = delete;
+
+  // --- Allocator side: any thread. Unknown addresses are ignored.
+  void OnStoreAllocated(const void* data, size_t size, StoreOrigin origin, StackId stack);
+  void OnStoreFreed(const void* data);
+  // The store keeps its record (origin, stack, creation time) under its new address and size.
+  void OnStoreReallocated(const void* old_data, const void* new_data, size_t new_size);
+
+  // --- View side: the isolate's thread.
+  // Records a view. A store unknown so far (allocated before tracking began) gets a record
+  // of origin kOther. Stores still kPendingCall take the view's stack: the view's own store
+  // becomes kBufferCall if the view spans all of it, else kPoolSlab; any other pending store
+  // becomes kBufferCall. `store_out`, when given, receives the view's store (or kNoStore).
+  ViewId OnViewCreated(const NewView& view, StoreId* store_out = nullptr);
+  // The view was garbage-collected.
+  void OnViewCollected(ViewId id);
+  // A tracked call threw: the stores it made (still kPendingCall) have no view to locate them
+  // and become kOther, so the next call's view does not claim them.
+  void OnTrackedCallFailed();
+  // The store's ArrayBuffer object was garbage-collected: no JS can reach the memory, though
+  // V8 frees it only later (on a sweeper thread). Ignored unless `id` is still the live store
+  // at `data`.
+  void OnStoreUnreachable(StoreId id, const void* data);
+
+  Snapshot TakeSnapshot() const;
+  const Clock& clock() const { return *clock_; }
+
+  // Live record counts (tests, memory accounting).
+  size_t live_store_count() const;
+  size_t live_view_count() const;
+
+ private:
+  StoreId NewStoreLocked(const StoreRecord& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Forgets a store's address and marks it dead; its slot is reused once no view names it.
+  void RetireStoreLocked(StoreId id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReleaseStoreIfUnusedLocked(StoreId id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const Clock* clock_;
+  mutable absl::Mutex mu_;
+  // Slots are reused through the free lists, so ids stay small and records contiguous.
+  std::vector<StoreRecord> stores_ ABSL_GUARDED_BY(mu_);
+  std::vector<bool> store_live_ ABSL_GUARDED_BY(mu_);
+  std::vector<StoreId> free_stores_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uintptr_t, StoreId> store_by_address_ ABSL_GUARDED_BY(mu_);
+  std::vector<StoreId> pending_ ABSL_GUARDED_BY(mu_);
+  std::vector<ViewRecord> views_ ABSL_GUARDED_BY(mu_);
+  std::vector<bool> view_live_ ABSL_GUARDED_BY(mu_);
+  std::vector<ViewId> free_views_ ABSL_GUARDED_BY(mu_);
+  size_t live_views_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace slab_hunter
+
+#endif  // SLAB_HUNTER_TRACKER_CORE_TRACKER_H_

@@ -1,0 +1,86 @@
+#include "tracker/embedder/start_execution.h"
+
+#include "tracker/v8/binding.h"
+
+namespace slab_hunter {
+namespace {
+
+using v8::Context;
+using v8::EscapableHandleScope;
+using v8::Function;
+using v8::Isolate;
+using v8::Local;
+using v8::MaybeLocal;
+using v8::String;
+using v8::Value;
+
+Local<String> Str(Isolate* isolate, const char* text) {
+  return String::NewFromUtf8(isolate, text).ToLocalChecked();
+}
+
+// Compiles `source` as a function of `parameters`, as Node compiles its builtins.
+MaybeLocal<Function> CompileFunction(Local<Context> context, const char* source,
+                                     const char* resource_name,
+                                     std::initializer_list<const char*> parameters) {
+  Isolate* isolate = context->GetIsolate();
+  v8::ScriptOrigin origin(isolate, Str(isolate, resource_name));
+  v8::ScriptCompiler::Source script_source(Str(isolate, source), origin);
+  std::vector<Local<String>> names;
+  for (const char* parameter : parameters) names.push_back(Str(isolate, parameter));
+  return v8::ScriptCompiler::CompileFunction(context, &script_source, names.size(), names.data(),
+                                             0, nullptr);
+}
+
+}  // namespace
+
+MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
+                                 const std::vector<std::string>& preloads) {
+  Isolate* isolate = info.process_object->GetIsolate();
+  EscapableHandleScope scope(isolate);
+  Local<Context> context = isolate->GetCurrentContext();
+
+  Local<Function> module_function;
+  Local<Function> start_function;
+  if (!CompileFunction(context, kSlabHunterModuleSource, kSlabHunterModuleName,
+                       {"exports", "require", "module", "process", "internalBinding",
+                        "primordials"})
+           .ToLocal(&module_function) ||
+      !CompileFunction(context, kStartExecutionSource, "node:internal/slab_hunter/start_execution",
+                       {"process", "require", "slabHunterModule", "slabHunterBinding",
+                        "preloads"})
+           .ToLocal(&start_function)) {
+    return {};
+  }
+
+  Local<v8::Array> preload_array = v8::Array::New(isolate, static_cast<int>(preloads.size()));
+  for (size_t i = 0; i < preloads.size(); ++i) {
+    Local<String> preload;
+    if (!String::NewFromUtf8(isolate, preloads[i].c_str()).ToLocal(&preload) ||
+        preload_array->Set(context, static_cast<uint32_t>(i), preload).IsNothing()) {
+      return {};
+    }
+  }
+  Local<Value> args[] = {info.process_object, info.native_require, module_function,
+                         CreateBinding(context), preload_array};
+  // [main, ...its arguments]: Node's main script, called from here as Node calls it.
+  Local<Value> prepared;
+  if (!start_function->Call(context, v8::Undefined(isolate), std::size(args), args)
+           .ToLocal(&prepared) ||
+      !prepared->IsArray()) {
+    return {};
+  }
+  Local<v8::Array> main_call = prepared.As<v8::Array>();
+  std::vector<Local<Value>> main_args;
+  for (uint32_t i = 1; i < main_call->Length(); ++i) {
+    Local<Value> arg;
+    if (!main_call->Get(context, i).ToLocal(&arg)) return {};
+    main_args.push_back(arg);
+  }
+  Local<Value> main;
+  if (!main_call->Get(context, 0).ToLocal(&main) || !main->IsFunction()) return {};
+  return scope.EscapeMaybe(main.As<Function>()->Call(context, v8::Undefined(isolate),
+                                                     static_cast<int>(main_args.size()),
+                                                     main_args.data()));
+}
+
+}  // namespace slab_hunter

@@ -1,0 +1,144 @@
+#include "tracker/v8/binding.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "tracker/core/analysis.h"
+#include "tracker/core/report_text.h"
+#include "tracker/v8/session.h"
+#include "tracker/v8/view_registry.h"
+
+namespace slab_hunter {
+namespace {
+
+using v8::ArrayBuffer;
+using v8::Context;
+using v8::FunctionCallbackInfo;
+using v8::Int32Array;
+using v8::Isolate;
+using v8::Local;
+using v8::Number;
+using v8::Object;
+using v8::String;
+using v8::Value;
+
+ViewRegistry& Views() {
+  static ViewRegistry* views = new ViewRegistry(Session::Get());
+  return *views;
+}
+
+Local<String> Str(Isolate* isolate, const std::string& text) {
+  return String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                             static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+void Set(Local<Context> context, Local<Object> target, const char* key, Local<Value> value) {
+  target->Set(context, Str(context->GetIsolate(), key), value).Check();
+}
+
+// trackView(view, api): records a Buffer a tracked call returned. Anything else is ignored, so
+// a wrapper never changes what a call returns or throws.
+void TrackView(const FunctionCallbackInfo<Value>& args) {
+  Session& session = Session::Get();
+  if (!session.tracking() || !args[0]->IsUint8Array() || !args[1]->IsInt32()) return;
+  const int32_t api = args[1].As<v8::Int32>()->Value();
+  if (api < 0 || api >= kViewApiCount) return;
+  Views().Track(args.GetIsolate(), args[0].As<v8::Uint8Array>(), static_cast<ViewApi>(api));
+}
+
+// trackedCallFailed(): the tracked call threw; stores it made have no view to take a location.
+void TrackedCallFailed(const FunctionCallbackInfo<Value>&) {
+  Session::Get().tracker().OnTrackedCallFailed();
+}
+
+// start(): turns tracking on (idempotent); returns the current time in nanoseconds.
+void Start(const FunctionCallbackInfo<Value>& args) {
+  Session& session = Session::Get();
+  session.Start();
+  args.GetReturnValue().Set(static_cast<double>(session.clock().NowNanos()));
+}
+
+double NumberArg(const FunctionCallbackInfo<Value>& args, int index) {
+  return args[index]->IsNumber() ? args[index].As<Number>()->Value() : 0;
+}
+
+int64_t ToNanos(double millis) {
+  if (!(millis < 9.2e12)) return INT64_MAX;  // Infinity and huge cut-offs never expire.
+  return static_cast<int64_t>(millis * 1e6);
+}
+
+// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos): the seed's LeakOverview fields, its
+// totals and its text, from one analysis.
+void Analyze(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<Context> context = isolate->GetCurrentContext();
+  Session& session = Session::Get();
+
+  AnalysisOptions options;
+  options.leak_cutoff_nanos = ToNanos(NumberArg(args, 0));
+  const double big_cutoff = NumberArg(args, 1);
+  options.big_buffer_cutoff =
+      big_cutoff >= 1.8e19 ? SIZE_MAX : static_cast<size_t>(std::ceil(big_cutoff));
+  options.created_since_nanos = static_cast<int64_t>(NumberArg(args, 2));
+  const LeakOverview overview = Analyze(session.tracker().TakeSnapshot(), options);
+
+  const FrameTable& frames = session.frames();
+  const StackTree& stacks = session.stacks();
+  Local<v8::Array> big = v8::Array::New(isolate, static_cast<int>(overview.big_buffer_leaks.size()));
+  uint32_t index = 0;
+  for (const BigBufferLeak& leak : overview.big_buffer_leaks) {
+    Local<Object> entry = Object::New(isolate);
+    Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
+    Set(context, entry, "amount", Number::New(isolate, static_cast<double>(leak.amount)));
+    Set(context, entry, "totalSize", Number::New(isolate, leak.total_size));
+    big->Set(context, index++, entry).Check();
+  }
+  Local<v8::Array> slab = v8::Array::New(isolate, static_cast<int>(overview.slab_leaks.size()));
+  index = 0;
+  for (const SlabLeak& leak : overview.slab_leaks) {
+    Local<Object> entry = Object::New(isolate);
+    Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
+    Set(context, entry, "amount", Number::New(isolate, static_cast<double>(leak.amount)));
+    Set(context, entry, "totalLeakedBytes", Number::New(isolate, leak.total_leaked_bytes));
+    Set(context, entry, "normalisedTotalLeakedBytes",
+        Number::New(isolate, leak.normalised_total_leaked_bytes));
+    slab->Set(context, index++, entry).Check();
+  }
+  Local<Object> result = Object::New(isolate);
+  Set(context, result, "bigBufferLeaks", big);
+  Set(context, result, "slabLeaks", slab);
+  Set(context, result, "totalBigBufferLeaks", Number::New(isolate, overview.total_big_buffer_leaks));
+  Set(context, result, "totalSlabLeaks", Number::New(isolate, overview.total_slab_leaks));
+  Set(context, result, "text", Str(isolate, FormatOverview(overview, frames, stacks)));
+  args.GetReturnValue().Set(result);
+}
+
+void SetMethod(Local<Context> context, Local<Object> target, const char* name,
+               v8::FunctionCallback callback) {
+  Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();
+  function->SetName(Str(context->GetIsolate(), name));
+  Set(context, target, name, function);
+}
+
+}  // namespace
+
+Local<Object> CreateBinding(Local<Context> context) {
+  Isolate* isolate = context->GetIsolate();
+  Session& session = Session::Get();
+  session.AttachIsolate(isolate);
+  Local<Object> binding = Object::New(isolate);
+  SetMethod(context, binding, "trackView", TrackView);
+  SetMethod(context, binding, "trackedCallFailed", TrackedCallFailed);
+  SetMethod(context, binding, "start", Start);
+  SetMethod(context, binding, "analyze", Analyze);
+  // The counter lives in the Session; the JS wrappers write it without calling into C++.
+  std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(
+      session.call_depth(), sizeof(int32_t), [](void*, size_t, void*) {}, nullptr);
+  Local<ArrayBuffer> buffer = ArrayBuffer::New(isolate, std::move(store));
+  Set(context, binding, "callDepth", Int32Array::New(buffer, 0, 1));
+  return binding;
+}
+
+}  // namespace slab_hunter

@@ -1,0 +1,58 @@
+// Session: the one tracker of this process's main isolate, with the interning tables and the
+// capture settings the V8 hooks share. Tracking stays off (hooks record nothing) until Start().
+#ifndef SLAB_HUNTER_TRACKER_V8_SESSION_H_
+#define SLAB_HUNTER_TRACKER_V8_SESSION_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "tracker/core/clock.h"
+#include "tracker/core/frame_tree.h"
+#include "tracker/core/tracker.h"
+
+namespace v8 {
+class Isolate;
+}
+
+namespace slab_hunter {
+
+class Session {
+ public:
+  static Session& Get();
+
+  // The isolate whose JS stacks are captured: its allocator and views are the ones tracked.
+  void AttachIsolate(v8::Isolate* isolate) { isolate_.store(isolate, std::memory_order_release); }
+  v8::Isolate* isolate() const { return isolate_.load(std::memory_order_acquire); }
+
+  void Start() { tracking_.store(true, std::memory_order_release); }
+  bool tracking() const { return tracking_.load(std::memory_order_acquire); }
+
+  // Depth of tracked Buffer calls on the isolate's thread; written by the JS wrappers through a
+  // shared Int32Array so that entering a call costs no call into C++.
+  int32_t* call_depth() { return &call_depth_; }
+  bool InTrackedCall() const { return call_depth_ != 0; }
+
+  int stack_depth() const { return stack_depth_; }
+  void set_stack_depth(int depth) { stack_depth_ = depth; }
+
+  Tracker& tracker() { return tracker_; }
+  FrameTable& frames() { return frames_; }
+  StackTree& stacks() { return stacks_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  Session() : tracker_(&clock_) {}
+
+  SteadyClock clock_;
+  Tracker tracker_;
+  FrameTable frames_;
+  StackTree stacks_;
+  std::atomic<v8::Isolate*> isolate_{nullptr};
+  std::atomic<bool> tracking_{false};
+  int32_t call_depth_ = 0;
+  int stack_depth_ = 10;
+};
+
+}  // namespace slab_hunter
+
+#endif  // SLAB_HUNTER_TRACKER_V8_SESSION_H_
