@@ -89,3 +89,13 @@ test('tracking does not change what Buffer APIs look like or return', () => {
   assert.strictEqual(tracked.status, 0, tracked.stderr);
   assert.deepStrictEqual(JSON.parse(tracked.stdout), JSON.parse(plain.stdout));
 });
+
+test('where Buffer APIs cannot be wrapped, setup fails cleanly and changes nothing', () => {
+  const result = run(['--no-warnings', '--frozen-intrinsics', '-e', `
+    const before = [Buffer.allocUnsafe, Buffer.from, Buffer.prototype.subarray];
+    try { require('node:slab_hunter')(); } catch (e) { console.log(e.code); }
+    const after = [Buffer.allocUnsafe, Buffer.from, Buffer.prototype.subarray];
+    console.log(before.every((f, i) => f === after[i]), Buffer.from('ok').toString());`]);
+  assert.strictEqual(result.status, 0, result.stderr);
+  assert.strictEqual(result.stdout, 'ERR_INVALID_STATE\ntrue ok\n');
+});

@@ -18,6 +18,7 @@ const {
 
 const { Buffer } = require('buffer');
 const { validateNumber } = require('internal/validators');
+const { ERR_INVALID_STATE } = require('internal/errors').codes;
 
 const binding = internalBinding('slab_hunter');
 const { callDepth, trackView, trackedCallFailed } = binding;
@@ -57,43 +58,65 @@ function callTracked(original, receiver, args, api) {
   return result;
 }
 
-// Replaces target[name] by a wrapper with the same name, length and property attributes.
-function replaceMethod(target, name, makeWrapper) {
-  const descriptor = ObjectGetOwnPropertyDescriptor(target, name);
-  const original = descriptor.value;
-  const wrapper = makeWrapper(original);
-  ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: original.name });
-  ObjectDefineProperty(wrapper, 'length', { __proto__: null, value: original.length });
-  ObjectDefineProperty(target, name, { __proto__: null, ...descriptor, value: wrapper });
-}
-
 // Buffer's own functions are plain functions (constructible, with a prototype); so are these.
-function wrapBufferFunction(target, name, api) {
-  replaceMethod(target, name, (original) => function() {
+function bufferFunctionWrapper(api) {
+  return (original) => function() {
     return callTracked(original, this, arguments, api);
-  });
+  };
 }
 
-let hooksInstalled = false;
-
-function installHooks() {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  wrapBufferFunction(Buffer, 'allocUnsafe', kAllocUnsafe);
-  wrapBufferFunction(Buffer, 'allocUnsafeSlow', kAllocUnsafeSlow);
-  wrapBufferFunction(Buffer, 'alloc', kAlloc);
-  wrapBufferFunction(Buffer, 'from', kFrom);
-  wrapBufferFunction(Buffer, 'concat', kConcat);
-  wrapBufferFunction(Buffer.prototype, 'subarray', kSubarray);
-  wrapBufferFunction(Buffer.prototype, 'slice', kSlice);
-  // Uint8Array.prototype.subarray.call(buffer) makes a Buffer too (Buffer[Symbol.species]).
-  // The builtin is a method (no prototype, not a constructor), so the wrapper is one as well.
-  replaceMethod(TypedArrayPrototype, 'subarray', (original) => ({
+// Uint8Array.prototype.subarray.call(buffer) makes a Buffer too (Buffer[Symbol.species]).
+// The builtin is a method (no prototype, not a constructor), so the wrapper is one as well.
+function typedArraySubarrayWrapper(original) {
+  return {
     subarray(start, end) {
       if (!isBuffer(this)) return ReflectApply(original, this, arguments);
       return callTracked(original, this, arguments, kSubarray);
     },
-  }).subarray);
+  }.subarray;
+}
+
+const hooks = [
+  [Buffer, 'allocUnsafe', bufferFunctionWrapper(kAllocUnsafe)],
+  [Buffer, 'allocUnsafeSlow', bufferFunctionWrapper(kAllocUnsafeSlow)],
+  [Buffer, 'alloc', bufferFunctionWrapper(kAlloc)],
+  [Buffer, 'from', bufferFunctionWrapper(kFrom)],
+  [Buffer, 'concat', bufferFunctionWrapper(kConcat)],
+  [Buffer.prototype, 'subarray', bufferFunctionWrapper(kSubarray)],
+  [Buffer.prototype, 'slice', bufferFunctionWrapper(kSlice)],
+  [TypedArrayPrototype, 'subarray', typedArraySubarrayWrapper],
+];
+
+let hooksInstalled = false;
+
+// Replaces each hooked method by its wrapper, keeping name, length and property attributes; all
+// or nothing, so a program whose Buffer APIs cannot be replaced is left exactly as it was.
+function installHooks() {
+  if (hooksInstalled) return;
+  const descriptors = [];
+  for (const { 0: target, 1: name } of hooks) {
+    const descriptor = ObjectGetOwnPropertyDescriptor(target, name);
+    if (typeof descriptor?.value !== 'function' ||
+        !(descriptor.configurable || descriptor.writable)) {
+      throw new ERR_INVALID_STATE(
+        `node:slab_hunter cannot track Buffers: ${name} has been frozen or replaced by an ` +
+        'accessor (as --frozen-intrinsics does)');
+    }
+    descriptors.push(descriptor);
+  }
+  for (let i = 0; i < hooks.length; i++) {
+    const { 0: target, 1: name, 2: makeWrapper } = hooks[i];
+    const original = descriptors[i].value;
+    const wrapper = makeWrapper(original);
+    ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: original.name });
+    ObjectDefineProperty(wrapper, 'length', { __proto__: null, value: original.length });
+    if (descriptors[i].configurable) {
+      ObjectDefineProperty(target, name, { __proto__: null, ...descriptors[i], value: wrapper });
+    } else {
+      target[name] = wrapper;
+    }
+  }
+  hooksInstalled = true;
 }
 
 class LeakOverview {

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up, builds, and runs every test: the GoogleTest units and the integration tests (Bazel),
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+bazel build //:slab-hunter-node
+bazel test //tests/...
