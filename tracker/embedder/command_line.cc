@@ -1,11 +1,14 @@
 #include "tracker/embedder/command_line.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "tracker/v8/settings.h"
 
 namespace slab_hunter {
 namespace {
@@ -40,11 +43,37 @@ bool IsRequire(absl::string_view option) { return option == "-r" || option == "-
 // `--print` and `-p` take the next argument as code only when it does not look like an option.
 bool IsPrint(absl::string_view option) { return option == "-p" || option == "--print"; }
 
-// Scans options in `tokens` from `begin`, moving preloads to `preloads`. Returns the index of
-// the first token that is not Node's (the script), or tokens.size(). `keep` gets the indices
-// of the tokens that stay.
+bool IsHuntFlag(absl::string_view name) {
+  // Debian's Abseil has its own string_view type, not std::string_view.
+  const absl::string_view prefix(kFlagPrefix.data(), kFlagPrefix.size());
+  return absl::StartsWith(name, prefix) &&
+         (name.size() == prefix.size() || name[prefix.size()] == '-');
+}
+
+// Takes the --slab-hunter* flag at tokens[i] (`--flag=value`, `--flag value` or `--flag`) into
+// `flags`; returns the index after it.
+size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags* flags) {
+  const std::string& token = tokens[i];
+  const size_t equals = token.find('=');
+  std::string name = token.substr(0, equals);
+  if (equals != std::string::npos) {
+    flags->emplace_back(std::move(name), token.substr(equals + 1));
+    return i + 1;
+  }
+  if (HuntFlagTakesValue(name) && i + 1 < tokens.size()) {
+    flags->emplace_back(std::move(name), tokens[i + 1]);
+    return i + 2;
+  }
+  flags->emplace_back(std::move(name), std::nullopt);
+  return i + 1;
+}
+
+// Scans options in `tokens` from `begin`, moving preloads to `preloads` and our flags to
+// `hunt_flags`. Returns the index of the first token that is not Node's (the script), or
+// tokens.size(). `keep` gets the indices of the tokens that stay.
 size_t ScanOptions(const std::vector<std::string>& tokens, size_t begin,
-                   std::vector<std::string>* preloads, std::vector<size_t>* keep) {
+                   std::vector<std::string>* preloads, HuntFlags* hunt_flags,
+                   std::vector<size_t>* hunt_indices, std::vector<size_t>* keep) {
   size_t i = begin;
   while (i < tokens.size()) {
     const std::string& token = tokens[i];
@@ -56,6 +85,11 @@ size_t ScanOptions(const std::vector<std::string>& tokens, size_t begin,
     const size_t equals = token.find('=');
     const absl::string_view name =
         absl::string_view(token).substr(0, token.rfind("--", 0) == 0 ? equals : token.npos);
+    if (IsHuntFlag(name)) {
+      const size_t next = TakeHuntFlag(tokens, i, hunt_flags);
+      for (; i < next; ++i) hunt_indices->push_back(i);
+      continue;
+    }
     if (IsRequire(name)) {
       if (equals != std::string::npos && name == "--require") {
         preloads->push_back(token.substr(equals + 1));
@@ -123,6 +157,18 @@ std::vector<std::string> TokenizeNodeOptions(const std::string& value) {
   return tokens;
 }
 
+std::optional<std::string> SplitHuntOptions(const std::string& value, HuntFlags* flags) {
+  const std::vector<std::string> tokens = TokenizeNodeOptions(value);
+  size_t i = 0;
+  while (i < tokens.size()) {
+    if (!IsHuntFlag(absl::string_view(tokens[i]).substr(0, tokens[i].find('=')))) {
+      return "SLAB_HUNTER_OPTIONS: '" + tokens[i] + "' is not a --slab-hunter option";
+    }
+    i = TakeHuntFlag(tokens, i, flags);
+  }
+  return std::nullopt;
+}
+
 SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
                                       const char* node_options) {
   SplitCommandLine split;
@@ -132,7 +178,12 @@ SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
     std::vector<size_t> keep;
     // NODE_OPTIONS holds options only; a malformed value is left for Node to report.
     const bool malformed = std::count(value.begin(), value.end(), '"') % 2 != 0;
-    if (!malformed && ScanOptions(tokens, 0, &split.preloads, &keep) == tokens.size()) {
+    HuntFlags ignored;  // Not allowed in NODE_OPTIONS: left in place for Node to reject.
+    std::vector<size_t> ignored_indices;
+    if (!malformed &&
+        ScanOptions(tokens, 0, &split.preloads, &ignored, &ignored_indices, &keep) ==
+            tokens.size() &&
+        ignored.empty()) {
       std::string kept;
       for (size_t index : keep) {
         if (!kept.empty()) kept += ' ';
@@ -146,7 +197,8 @@ SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
   }
   if (argv.empty()) return split;
   std::vector<size_t> keep = {0};
-  const size_t script = ScanOptions(argv, 1, &split.preloads, &keep);
+  const size_t script = ScanOptions(argv, 1, &split.preloads, &split.hunt_flags,
+                                    &split.hunt_flag_indices, &keep);
   for (size_t i = script; i < argv.size(); ++i) keep.push_back(i);
   for (size_t index : keep) {
     split.node_argv.push_back(argv[index]);
@@ -162,7 +214,41 @@ std::vector<std::string> OriginalExecArgs(const std::vector<std::string>& argv,
   // first argument Node did not take, and every removed preload lies before it.
   const size_t next = node_exec_arg_count + 1;
   const size_t end = next < split.original_index.size() ? split.original_index[next] : argv.size();
-  return std::vector<std::string>(argv.begin() + (argv.empty() ? 0 : 1), argv.begin() + end);
+  std::vector<std::string> exec_args;
+  for (size_t i = 1; i < end; ++i) {
+    if (std::find(split.hunt_flag_indices.begin(), split.hunt_flag_indices.end(), i) ==
+        split.hunt_flag_indices.end()) {
+      exec_args.push_back(argv[i]);
+    }
+  }
+  return exec_args;
+}
+
+}  // namespace slab_hunter
+
+namespace slab_hunter {
+
+std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const char* env,
+                                            HuntSettings* settings) {
+  HuntFlags flags;
+  if (env != nullptr) {
+    if (auto error = SplitHuntOptions(env, &flags)) return error;
+  }
+  flags.insert(flags.end(), split.hunt_flags.begin(), split.hunt_flags.end());
+  for (const auto& [name, value] : flags) {
+    if (auto error = ApplyHuntFlag(name, value, settings)) return error;
+  }
+  // Created (and emptied of any earlier run's report) now, so a bad path stops the run before
+  // the program starts rather than losing the report at its end.
+  if (!settings->report_path.empty() && settings->report_path != "-") {
+    FILE* file = std::fopen(settings->report_path.c_str(), "w");
+    if (file == nullptr) {
+      return "--slab-hunter-report: cannot create '" + settings->report_path +
+             "': " + std::strerror(errno);
+    }
+    std::fclose(file);
+  }
+  return std::nullopt;
 }
 
 }  // namespace slab_hunter

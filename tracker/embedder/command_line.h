@@ -1,14 +1,21 @@
 // CommandLine: takes the options this embedder handles itself out of argv and NODE_OPTIONS
-// before Node's own parser sees them. Today that is `-r`/`--require`: Node would load those
-// preloads before the builtin node:slab_hunter exists, so the embedder loads them itself.
+// before Node's own parser sees them: the --slab-hunter* flags, and `-r`/`--require` (Node
+// would load those preloads before the builtin node:slab_hunter exists, so the embedder loads
+// them itself).
 #ifndef SLAB_HUNTER_TRACKER_EMBEDDER_COMMAND_LINE_H_
 #define SLAB_HUNTER_TRACKER_EMBEDDER_COMMAND_LINE_H_
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "tracker/v8/settings.h"
+
 namespace slab_hunter {
+
+// --slab-hunter* flags as given: name, and value if any.
+using HuntFlags = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
 struct SplitCommandLine {
   // argv as Node must parse it (argv[0] first).
@@ -19,6 +26,11 @@ struct SplitCommandLine {
   std::optional<std::string> node_options;
   // The preloads, in the order Node loads them (NODE_OPTIONS' first, then the command line's).
   std::vector<std::string> preloads;
+  // The --slab-hunter* flags of argv, in order: name and value (`--flag=value` or
+  // `--flag value`). They never reach Node, nor process.execArgv.
+  HuntFlags hunt_flags;
+  // The indices in argv of the tokens that made hunt_flags.
+  std::vector<size_t> hunt_flag_indices;
 };
 
 // `node_options` is the NODE_OPTIONS variable, or nullptr when unset. Only the options before
@@ -26,11 +38,20 @@ struct SplitCommandLine {
 SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
                                       const char* node_options);
 
-// The original argv's exec arguments (what process.execArgv shows), given how many exec
-// arguments Node found in `split.node_argv`.
+// The original argv's exec arguments (what process.execArgv shows: the preloads included, the
+// --slab-hunter* flags not), given how many exec arguments Node found in `split.node_argv`.
 std::vector<std::string> OriginalExecArgs(const std::vector<std::string>& argv,
                                           const SplitCommandLine& split,
                                           size_t node_exec_arg_count);
+
+// The flags in SLAB_HUNTER_OPTIONS (split as NODE_OPTIONS is). Returns an error message when a
+// token is not a --slab-hunter* flag.
+std::optional<std::string> SplitHuntOptions(const std::string& value, HuntFlags* flags);
+
+// The settings the flags ask for: SLAB_HUNTER_OPTIONS (`env`, may be null) first, then the
+// command line's flags, so the command line wins. Returns an error naming the bad flag.
+std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const char* env,
+                                            HuntSettings* settings);
 
 // NODE_OPTIONS split the way Node splits it (spaces separate; double quotes group, with
 // backslash escapes inside them).

@@ -80,6 +80,11 @@ int main(int argc, char** argv) {
   const char* node_options = std::getenv("NODE_OPTIONS");
   const slab_hunter::SplitCommandLine split =
       slab_hunter::SplitNodeCommandLine(original_args, node_options);
+  if (auto error = slab_hunter::ReadHuntSettings(split, std::getenv("SLAB_HUNTER_OPTIONS"),
+                                                 &slab_hunter::Session::Get().settings())) {
+    fprintf(stderr, "%s: %s\n", original_args[0].c_str(), error->c_str());
+    return slab_hunter::kInvalidArgumentExitCode;
+  }
   const std::string original_node_options = node_options != nullptr ? node_options : "";
   if (split.node_options) setenv("NODE_OPTIONS", split.node_options->c_str(), 1);
   std::unique_ptr<node::InitializationResult> result = node::InitializeOncePerProcess(

@@ -1,10 +1,12 @@
 #include "tracker/v8/binding.h"
 
 #include <cmath>
+#include <optional>
 #include <cstdint>
 #include <string>
 
 #include "tracker/core/analysis.h"
+#include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/view_registry.h"
@@ -69,8 +71,13 @@ int64_t ToNanos(double millis) {
   return static_cast<int64_t>(millis * 1e6);
 }
 
-// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos): the seed's LeakOverview fields, its
-// totals and its text, from one analysis.
+std::optional<double> Budget(double bytes) {
+  return bytes < 0 ? std::nullopt : std::optional<double>(bytes);
+}
+
+// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, forReport]): the seed's LeakOverview
+// fields, its totals and its text, from one analysis; with forReport, also the JSON report and
+// whether the flags' budgets are exceeded.
 void Analyze(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   Local<Context> context = isolate->GetCurrentContext();
@@ -112,7 +119,39 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   Set(context, result, "totalBigBufferLeaks", Number::New(isolate, overview.total_big_buffer_leaks));
   Set(context, result, "totalSlabLeaks", Number::New(isolate, overview.total_slab_leaks));
   Set(context, result, "text", Str(isolate, FormatOverview(overview, frames, stacks)));
+  if (args[3]->IsTrue()) {
+    const HuntSettings& hunt = session.settings();
+    ReportSettings report;
+    report.leak_cutoff_ms = NumberArg(args, 0);
+    report.big_buffer_cutoff = big_cutoff;
+    report.stack_depth = hunt.stack_depth;
+    report.budgets.big_buffer_leaks = Budget(hunt.fail_on_big);
+    report.budgets.slab_leaks = Budget(hunt.fail_on_slab);
+    Set(context, result, "json", Str(isolate, FormatJson(overview, frames, stacks, report)));
+    Set(context, result, "overBudget",
+        v8::Boolean::New(isolate, CheckBudgets(overview, report.budgets).exceeded()));
+  }
   args.GetReturnValue().Set(result);
+}
+
+// collectGarbage(): full collections, so that an end-of-run report counts only what is live.
+void CollectGarbage(const FunctionCallbackInfo<Value>& args) {
+  args.GetIsolate()->LowMemoryNotification();
+}
+
+Local<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {
+  Isolate* isolate = context->GetIsolate();
+  Local<Object> settings = Object::New(isolate);
+  Set(context, settings, "trackFromStart", v8::Boolean::New(isolate, hunt.track_from_start));
+  Set(context, settings, "leakCutoffMs", Number::New(isolate, hunt.leak_cutoff_ms));
+  Set(context, settings, "bigBufferCutoff", Number::New(isolate, hunt.big_buffer_cutoff));
+  Set(context, settings, "stackDepth", Number::New(isolate, hunt.stack_depth));
+  Set(context, settings, "intervalMs", Number::New(isolate, hunt.interval_ms));
+  Set(context, settings, "reportPath", Str(isolate, hunt.report_path));
+  Set(context, settings, "failOnBig", Number::New(isolate, hunt.fail_on_big));
+  Set(context, settings, "failOnSlab", Number::New(isolate, hunt.fail_on_slab));
+  Set(context, settings, "budgetExceededExitCode", Number::New(isolate, kBudgetExceededExitCode));
+  return settings;
 }
 
 void SetMethod(Local<Context> context, Local<Object> target, const char* name,
@@ -133,6 +172,8 @@ Local<Object> CreateBinding(Local<Context> context) {
   SetMethod(context, binding, "trackedCallFailed", TrackedCallFailed);
   SetMethod(context, binding, "start", Start);
   SetMethod(context, binding, "analyze", Analyze);
+  SetMethod(context, binding, "collectGarbage", CollectGarbage);
+  Set(context, binding, "settings", SettingsObject(context, session.settings()));
   // The counter lives in the Session; the JS wrappers write it without calling into C++.
   std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(
       session.call_depth(), sizeof(int32_t), [](void*, size_t, void*) {}, nullptr);

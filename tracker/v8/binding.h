@@ -6,8 +6,8 @@
 
 namespace slab_hunter {
 
-// Functions (trackView, trackedCallFailed, start, analyze) and the shared call-depth counter
-// (callDepth, an Int32Array). Main isolate only.
+// Functions (trackView, trackedCallFailed, start, analyze, collectGarbage), the flags' settings,
+// and the shared call-depth counter (callDepth, an Int32Array). Main isolate only.
 v8::Local<v8::Object> CreateBinding(v8::Local<v8::Context> context);
 
 // The builtin module's JS source (slab_hunter.js), compiled as Node compiles its own builtins.

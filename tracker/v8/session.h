@@ -9,6 +9,7 @@
 #include "tracker/core/clock.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/tracker.h"
+#include "tracker/v8/settings.h"
 
 namespace v8 {
 class Isolate;
@@ -32,8 +33,9 @@ class Session {
   int32_t* call_depth() { return &call_depth_; }
   bool InTrackedCall() const { return call_depth_ != 0; }
 
-  int stack_depth() const { return stack_depth_; }
-  void set_stack_depth(int depth) { stack_depth_ = depth; }
+  // Set from the flags before the isolate runs any JS; read-only afterwards.
+  HuntSettings& settings() { return settings_; }
+  int stack_depth() const { return settings_.stack_depth; }
 
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
@@ -50,7 +52,7 @@ class Session {
   std::atomic<v8::Isolate*> isolate_{nullptr};
   std::atomic<bool> tracking_{false};
   int32_t call_depth_ = 0;
-  int stack_depth_ = 10;
+  HuntSettings settings_;
 };
 
 }  // namespace slab_hunter

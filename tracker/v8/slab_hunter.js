@@ -160,6 +160,66 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
   };
 }
 
+// Hunting from the flags (slab-hunter-node --slab-hunter...): tracking from the start, before
+// any user code; the overview on stderr every interval and on SIGUSR2; at the end of the run,
+// however it ends, a full GC, the JSON report and the leak budgets.
+function huntFromFlags(settings) {
+  installHooks();
+  const since = binding.start();
+  const analyze = (forReport) => binding.analyze(
+    settings.leakCutoffMs, settings.bigBufferCutoff, since, forReport);
+  const printOverview = () => process.stderr.write(`${analyze(false).text}\n`);
+
+  if (settings.intervalMs > 0) setInterval(printOverview, settings.intervalMs).unref();
+  process.on('SIGUSR2', printOverview);
+
+  // The file was created when the flags were read (a bad path stops the run before it starts);
+  // resolved now, in case the program changes directory.
+  const reportPath = settings.reportPath === '-' || settings.reportPath === '' ?
+    settings.reportPath : require('path').resolve(settings.reportPath);
+
+  let finished = false;
+  // `code` is the program's exit code, or null when a signal ends it.
+  function finish(code) {
+    if (finished) return;
+    finished = true;
+    binding.collectGarbage();
+    const analysis = analyze(true);
+    if (reportPath === '-') {
+      process.stderr.write(`${analysis.json}\n`);
+    } else if (reportPath !== '') {
+      require('fs').writeFileSync(reportPath, `${analysis.json}\n`);
+    }
+    if (analysis.overBudget) {
+      process.stderr.write(
+        `slab-hunter-node: leak budget exceeded (big-buffer leaks ${analysis.totalBigBufferLeaks}` +
+        ` bytes, budget ${budgetText(settings.failOnBig)}; slab leaks ` +
+        `${analysis.totalSlabLeaks} bytes, budget ${budgetText(settings.failOnSlab)})\n` +
+        `${analysis.text}\n`);
+      if (code === 0) process.exitCode = settings.budgetExceededExitCode;
+    }
+  }
+  process.on('exit', finish);
+
+  // Ending by a signal: report, then let the signal end the program as it would have. A
+  // program with its own listener handles the signal itself, and reports at its exit.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      finish(null);
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+function budgetText(bytes) {
+  return bytes < 0 ? 'none' : `${bytes} bytes`;
+}
+
+if (binding.settings.trackFromStart) huntFromFlags(binding.settings);
+
 module.exports = setupSlabHunter;
 // Named exports, for `import { setupSlabHunter } from 'node:slab_hunter'`.
 setupSlabHunter.setupSlabHunter = setupSlabHunter;

@@ -1,0 +1,80 @@
+#include "tracker/core/report_json.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace slab_hunter {
+namespace {
+
+TEST(JsonStringTest, EscapesWhatJsonRequires) {
+  EXPECT_EQ(JsonString("plain"), "\"plain\"");
+  EXPECT_EQ(JsonString("a\"b\\c\nd\te\x01"), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+  EXPECT_EQ(JsonString("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+}
+
+TEST(CheckBudgetsTest, OnlyATotalAboveItsBudgetExceeds) {
+  LeakOverview overview;
+  overview.total_big_buffer_leaks = 1000;
+  overview.total_slab_leaks = 500;
+  EXPECT_FALSE(CheckBudgets(overview, {}).exceeded());
+  EXPECT_FALSE(CheckBudgets(overview, {1000.0, 500.0}).exceeded());
+  const BudgetVerdict big = CheckBudgets(overview, {999.0, std::nullopt});
+  EXPECT_TRUE(big.big_buffer_leaks_over);
+  EXPECT_FALSE(big.slab_leaks_over);
+  EXPECT_TRUE(CheckBudgets(overview, {std::nullopt, 0.0}).slab_leaks_over);
+}
+
+TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
+  FrameTable frames;
+  StackTree stacks;
+  Frame user;
+  user.function = "load";
+  user.script = "/app/a.js";
+  user.line = 3;
+  user.column = 9;
+  Frame top;
+  top.script = "file:///app/m.mjs";
+  top.line = 1;
+  top.column = 2;
+  const FrameId user_id = frames.Intern({1, 3, 9}, [&] { return user; });
+  const FrameId top_id = frames.Intern({2, 1, 2}, [&] { return top; });
+  const StackId stack = stacks.Intern({user_id, top_id});
+
+  LeakOverview overview;
+  overview.big_buffer_leaks.push_back({stack, 2, 200000});
+  overview.slab_leaks.push_back({stack, 3, 24000, 12000.5});
+  overview.total_big_buffer_leaks = 200000;
+  overview.total_slab_leaks = 12000.5;
+  ReportSettings settings;
+  settings.leak_cutoff_ms = 60000;
+  settings.big_buffer_cutoff = 4000;
+  settings.stack_depth = 10;
+  settings.budgets.big_buffer_leaks = 100000;
+
+  const std::string location = "\"at load (/app/a.js:3:9)\\n    at file:///app/m.mjs:1:2\"";
+  const std::string frames_json =
+      "[{\"function\":\"load\",\"file\":\"/app/a.js\",\"line\":3,\"column\":9},"
+      "{\"function\":\"\",\"file\":\"file:///app/m.mjs\",\"line\":1,\"column\":2}]";
+  EXPECT_EQ(FormatJson(overview, frames, stacks, settings),
+            "{\"schema\":\"slab-hunter-report\",\"version\":1,"
+            "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10},"
+            "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5},"
+            "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,\"exceeded\":true},"
+            "\"bigBufferLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
+            ",\"amount\":2,\"totalSize\":200000}],"
+            "\"slabLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
+            ",\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5}]}");
+}
+
+TEST(FormatJsonTest, EmptyOverview) {
+  EXPECT_EQ(FormatJson(LeakOverview(), FrameTable(), StackTree(), ReportSettings()),
+            "{\"schema\":\"slab-hunter-report\",\"version\":1,"
+            "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0},"
+            "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0},"
+            "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,\"exceeded\":false},"
+            "\"bigBufferLeaks\":[],\"slabLeaks\":[]}");
+}
+
+}  // namespace
+}  // namespace slab_hunter

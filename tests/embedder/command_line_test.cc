@@ -1,0 +1,112 @@
+#include "tracker/embedder/command_line.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace slab_hunter {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+using Args = std::vector<std::string>;
+
+TEST(SplitNodeCommandLineTest, PreloadsLeaveNodeArgvButStayInExecArgs) {
+  const Args argv = {"bin", "--no-warnings", "-r", "a.js", "--require=b.js", "--require", "c.js",
+                     "main.js", "-r", "x"};
+  const SplitCommandLine split = SplitNodeCommandLine(argv, nullptr);
+  EXPECT_THAT(split.node_argv, ElementsAre("bin", "--no-warnings", "main.js", "-r", "x"));
+  EXPECT_THAT(split.preloads, ElementsAre("a.js", "b.js", "c.js"));
+  EXPECT_FALSE(split.node_options.has_value());
+  // Node found one exec arg (--no-warnings): the original ones are all options before main.js.
+  EXPECT_THAT(OriginalExecArgs(argv, split, 1),
+              ElementsAre("--no-warnings", "-r", "a.js", "--require=b.js", "--require", "c.js"));
+}
+
+TEST(SplitNodeCommandLineTest, ValuesOfOptionsAreNotMistakenForOptionsOrScripts) {
+  const Args argv = {"bin", "--title", "-r", "-e", "code", "-r", "p.js", "--input-type", "module"};
+  const SplitCommandLine split = SplitNodeCommandLine(argv, nullptr);
+  EXPECT_THAT(split.preloads, ElementsAre("p.js"));
+  EXPECT_THAT(split.node_argv,
+              ElementsAre("bin", "--title", "-r", "-e", "code", "--input-type", "module"));
+}
+
+TEST(SplitNodeCommandLineTest, PrintTakesCodeOnlyWhenItIsNotAnOption) {
+  EXPECT_THAT(SplitNodeCommandLine({"bin", "-p", "1+1", "-r", "a"}, nullptr).preloads,
+              ElementsAre("a"));
+  EXPECT_THAT(SplitNodeCommandLine({"bin", "-p", "-r", "a", "-e", "1"}, nullptr).preloads,
+              ElementsAre("a"));
+}
+
+TEST(SplitNodeCommandLineTest, DoubleDashAndScriptEndTheOptions) {
+  const SplitCommandLine split = SplitNodeCommandLine({"bin", "--", "-r", "a"}, nullptr);
+  EXPECT_TRUE(split.preloads.empty());
+  EXPECT_THAT(split.node_argv, ElementsAre("bin", "--", "-r", "a"));
+  EXPECT_TRUE(SplitNodeCommandLine({"bin", "app.js", "--slab-hunter"}, nullptr).hunt_flags.empty());
+}
+
+TEST(SplitNodeCommandLineTest, MissingPreloadValueIsLeftForNodeToReport) {
+  const SplitCommandLine split = SplitNodeCommandLine({"bin", "-r"}, nullptr);
+  EXPECT_TRUE(split.preloads.empty());
+  EXPECT_THAT(split.node_argv, ElementsAre("bin", "-r"));
+}
+
+TEST(SplitNodeCommandLineTest, HuntFlagsLeaveNodeArgvAndExecArgs) {
+  const Args argv = {"bin", "--slab-hunter", "--slab-hunter-report", "r.json",
+                     "--slab-hunter-fail-on-big=1MB", "--expose-gc", "app.js"};
+  const SplitCommandLine split = SplitNodeCommandLine(argv, nullptr);
+  EXPECT_THAT(split.node_argv, ElementsAre("bin", "--expose-gc", "app.js"));
+  EXPECT_THAT(split.hunt_flags,
+              ElementsAre(Pair("--slab-hunter", std::nullopt),
+                          Pair("--slab-hunter-report", std::optional<std::string>("r.json")),
+                          Pair("--slab-hunter-fail-on-big", std::optional<std::string>("1MB"))));
+  EXPECT_THAT(OriginalExecArgs(argv, split, 1), ElementsAre("--expose-gc"));
+}
+
+TEST(SplitNodeCommandLineTest, NodeOptionsPreloadsComeFirstAndAreTakenOut) {
+  const SplitCommandLine split = SplitNodeCommandLine(
+      {"bin", "-r", "cli.js", "app.js"}, "--max-http-header-size 9000 -r \"my env.js\" --no-deprecation");
+  EXPECT_THAT(split.preloads, ElementsAre("my env.js", "cli.js"));
+  EXPECT_EQ(split.node_options, "--max-http-header-size 9000 --no-deprecation");
+}
+
+TEST(SplitNodeCommandLineTest, NodeOptionsWithoutPreloadsIsLeftAsWritten) {
+  EXPECT_EQ(SplitNodeCommandLine({"bin"}, "  --no-warnings  ").node_options, "  --no-warnings  ");
+  // Malformed: Node reports it; nothing is taken out.
+  const SplitCommandLine malformed = SplitNodeCommandLine({"bin"}, "-r \"a.js");
+  EXPECT_EQ(malformed.node_options, "-r \"a.js");
+  EXPECT_TRUE(malformed.preloads.empty());
+}
+
+TEST(TokenizeNodeOptionsTest, QuotesAndEscapesAsNode) {
+  EXPECT_THAT(TokenizeNodeOptions("a  \"b c\" \"d\\\"e\" f\\g"),
+              ElementsAre("a", "b c", "d\"e", "f\\g"));
+}
+
+TEST(ReadHuntSettingsTest, EnvironmentFirstThenCommandLine) {
+  const SplitCommandLine split =
+      SplitNodeCommandLine({"bin", "--slab-hunter-leak-cutoff=5", "app.js"}, nullptr);
+  HuntSettings settings;
+  EXPECT_EQ(ReadHuntSettings(split, "--slab-hunter-leak-cutoff 7 --slab-hunter-big-cutoff=2KiB",
+                             &settings),
+            std::nullopt);
+  EXPECT_TRUE(settings.track_from_start);
+  EXPECT_EQ(settings.leak_cutoff_ms, 5);
+  EXPECT_EQ(settings.big_buffer_cutoff, 2048);
+}
+
+TEST(ReadHuntSettingsTest, ErrorsNameTheFlagAndValue) {
+  HuntSettings settings;
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-interval=soon"}, nullptr),
+                             nullptr, &settings),
+            "--slab-hunter-interval: invalid value 'soon' (expected milliseconds, a number >= 1)");
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), "-r x.js", &settings),
+            "SLAB_HUNTER_OPTIONS: '-r' is not a --slab-hunter option");
+  EXPECT_FALSE(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), nullptr, &settings));
+}
+
+}  // namespace
+}  // namespace slab_hunter

@@ -1,0 +1,121 @@
+#include "tracker/core/report_json.h"
+
+#include <charconv>
+#include <cstdint>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace slab_hunter {
+namespace {
+
+// The shortest text that reads back as the same double, as JSON.stringify writes numbers.
+std::string JsonNumber(double value) {
+  if (!std::isfinite(value)) return "null";
+  // Whole numbers as integers (100000, not 1e+05), as JSON.stringify writes them.
+  if (std::floor(value) == value && std::fabs(value) < 9007199254740992.0) {
+    return std::to_string(static_cast<int64_t>(value));
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string JsonOptional(const std::optional<double>& value) {
+  return value ? JsonNumber(*value) : "null";
+}
+
+void AppendFrames(std::string* out, const FrameTable& frames, const StackTree& stacks,
+                  StackId stack) {
+  out->append("[");
+  bool first = true;
+  for (FrameId id : stacks.Frames(stack)) {
+    const Frame& frame = frames.Get(id);
+    absl::StrAppend(out, first ? "" : ",", "{\"function\":", JsonString(frame.function),
+                    ",\"file\":", JsonString(frame.script), ",\"line\":", frame.line,
+                    ",\"column\":", frame.column, "}");
+    first = false;
+  }
+  out->append("]");
+}
+
+void AppendLocation(std::string* out, const FrameTable& frames, const StackTree& stacks,
+                    StackId stack) {
+  absl::StrAppend(out, "\"location\":", JsonString(FormatStack(frames, stacks, stack)),
+                  ",\"frames\":");
+  AppendFrames(out, frames, stacks, stack);
+}
+
+}  // namespace
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  return out + "\"";
+}
+
+BudgetVerdict CheckBudgets(const LeakOverview& overview, const Budgets& budgets) {
+  BudgetVerdict verdict;
+  verdict.big_buffer_leaks_over =
+      budgets.big_buffer_leaks && overview.total_big_buffer_leaks > *budgets.big_buffer_leaks;
+  verdict.slab_leaks_over = budgets.slab_leaks && overview.total_slab_leaks > *budgets.slab_leaks;
+  return verdict;
+}
+
+std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
+                       const StackTree& stacks, const ReportSettings& settings) {
+  const BudgetVerdict verdict = CheckBudgets(overview, settings.budgets);
+  std::string out;
+  absl::StrAppend(&out, "{\"schema\":\"slab-hunter-report\",\"version\":", kReportSchemaVersion,
+                  ",\"settings\":{\"leakCutoffMs\":", JsonNumber(settings.leak_cutoff_ms),
+                  ",\"bigBufferCutoff\":", JsonNumber(settings.big_buffer_cutoff),
+                  ",\"stackDepth\":", settings.stack_depth, "}");
+  absl::StrAppend(&out, ",\"totals\":{\"bigBufferLeaks\":",
+                  JsonNumber(overview.total_big_buffer_leaks),
+                  ",\"slabLeaks\":", JsonNumber(overview.total_slab_leaks), "}");
+  absl::StrAppend(&out, ",\"budgets\":{\"bigBufferLeaks\":",
+                  JsonOptional(settings.budgets.big_buffer_leaks),
+                  ",\"slabLeaks\":", JsonOptional(settings.budgets.slab_leaks),
+                  ",\"exceeded\":", verdict.exceeded() ? "true" : "false", "}");
+  out.append(",\"bigBufferLeaks\":[");
+  for (size_t i = 0; i < overview.big_buffer_leaks.size(); ++i) {
+    const BigBufferLeak& leak = overview.big_buffer_leaks[i];
+    out.append(i == 0 ? "{" : ",{");
+    AppendLocation(&out, frames, stacks, leak.stack);
+    absl::StrAppend(&out, ",\"amount\":", leak.amount,
+                    ",\"totalSize\":", JsonNumber(leak.total_size), "}");
+  }
+  out.append("],\"slabLeaks\":[");
+  for (size_t i = 0; i < overview.slab_leaks.size(); ++i) {
+    const SlabLeak& leak = overview.slab_leaks[i];
+    out.append(i == 0 ? "{" : ",{");
+    AppendLocation(&out, frames, stacks, leak.stack);
+    absl::StrAppend(&out, ",\"amount\":", leak.amount,
+                    ",\"totalLeakedBytes\":", JsonNumber(leak.total_leaked_bytes),
+                    ",\"normalisedTotalLeakedBytes\":",
+                    JsonNumber(leak.normalised_total_leaked_bytes), "}");
+  }
+  out.append("]}");
+  return out;
+}
+
+}  // namespace slab_hunter

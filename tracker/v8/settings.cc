@@ -1,0 +1,100 @@
+#include "tracker/v8/settings.h"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace slab_hunter {
+namespace {
+
+// A non-negative decimal number written with digits and at most one point, the whole of `text`
+// (no sign, exponent, "inf" or "nan").
+std::optional<double> ParseNumber(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos ||
+      text.find('.') != text.rfind('.') || text == ".") {
+    return std::nullopt;
+  }
+  double value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> Invalid(std::string_view name, std::string_view value,
+                                   std::string_view expected) {
+  return std::string(name) + ": invalid value '" + std::string(value) + "' (expected " +
+         std::string(expected) + ")";
+}
+
+}  // namespace
+
+std::optional<double> ParseByteSize(std::string_view text) {
+  static constexpr struct {
+    std::string_view suffix;
+    double factor;
+  } kUnits[] = {{"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024},
+                {"kB", 1e3},     {"KB", 1e3},            {"MB", 1e6},
+                {"GB", 1e9},     {"B", 1}};
+  for (const auto& unit : kUnits) {
+    if (text.size() > unit.suffix.size() &&
+        text.substr(text.size() - unit.suffix.size()) == unit.suffix) {
+      const auto number = ParseNumber(text.substr(0, text.size() - unit.suffix.size()));
+      if (!number) return std::nullopt;
+      return std::floor(*number * unit.factor);
+    }
+  }
+  const auto number = ParseNumber(text);
+  if (!number || std::floor(*number) != *number) return std::nullopt;
+  return number;
+}
+
+bool HuntFlagTakesValue(std::string_view name) {
+  return name.size() > kFlagPrefix.size() && name.substr(0, kFlagPrefix.size()) == kFlagPrefix;
+}
+
+std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<std::string> value,
+                                         HuntSettings* settings) {
+  settings->track_from_start = true;
+  if (name == kFlagPrefix) {
+    if (value) return std::string(name) + ": takes no value (got '" + *value + "')";
+    return std::nullopt;
+  }
+  if (!value) return std::string(name) + ": missing value";
+  const std::string& text = *value;
+  if (name == "--slab-hunter-leak-cutoff") {
+    const auto ms = ParseNumber(text);
+    if (!ms) return Invalid(name, text, "milliseconds, a number >= 0");
+    settings->leak_cutoff_ms = *ms;
+  } else if (name == "--slab-hunter-big-cutoff") {
+    const auto bytes = ParseByteSize(text);
+    if (!bytes) return Invalid(name, text, "a size in bytes, e.g. 4000, 64KiB, 1MB");
+    settings->big_buffer_cutoff = *bytes;
+  } else if (name == "--slab-hunter-stack-depth") {
+    int depth = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), depth);
+    if (result.ec != std::errc() || result.ptr != text.data() + text.size() || depth < 1 ||
+        depth > 64) {
+      return Invalid(name, text, "a whole number of frames from 1 to 64");
+    }
+    settings->stack_depth = depth;
+  } else if (name == "--slab-hunter-interval") {
+    const auto ms = ParseNumber(text);
+    if (!ms || *ms < 1) return Invalid(name, text, "milliseconds, a number >= 1");
+    settings->interval_ms = *ms;
+  } else if (name == "--slab-hunter-report") {
+    if (text.empty()) return Invalid(name, text, "a file name, or - for stderr");
+    settings->report_path = text;
+  } else if (name == "--slab-hunter-fail-on-big" || name == "--slab-hunter-fail-on-slab") {
+    const auto bytes = ParseByteSize(text);
+    if (!bytes) return Invalid(name, text, "a size in bytes, e.g. 50000, 64KiB, 1MB");
+    (name == "--slab-hunter-fail-on-big" ? settings->fail_on_big : settings->fail_on_slab) =
+        *bytes;
+  } else {
+    return std::string(name) + ": unknown option";
+  }
+  return std::nullopt;
+}
+
+}  // namespace slab_hunter

@@ -1,0 +1,44 @@
+// HuntSettings: what the --slab-hunter* flags ask for (track from the start, cut-offs, periodic
+// and end-of-run reports, leak budgets), and the parser for their values.
+#ifndef SLAB_HUNTER_TRACKER_V8_SETTINGS_H_
+#define SLAB_HUNTER_TRACKER_V8_SETTINGS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace slab_hunter {
+
+struct HuntSettings {
+  bool track_from_start = false;
+  double leak_cutoff_ms = 60000;
+  double big_buffer_cutoff = 4000;
+  int stack_depth = 10;
+  double interval_ms = 0;    // 0: no periodic report
+  std::string report_path;   // empty: no JSON report; "-": stderr
+  double fail_on_big = -1;   // < 0: no budget
+  double fail_on_slab = -1;  // < 0: no budget
+};
+
+// The exit status of a run whose leaks are over budget (Node itself never uses it).
+inline constexpr int kBudgetExceededExitCode = 66;
+// The status for a bad flag: Node's own for invalid arguments.
+inline constexpr int kInvalidArgumentExitCode = 9;
+
+inline constexpr std::string_view kFlagPrefix = "--slab-hunter";
+
+// Applies one flag (`name` as written, e.g. "--slab-hunter-big-cutoff"; `value` empty when the
+// flag has none). Returns an error message naming the flag and the bad value, or nullopt.
+// Any flag implies tracking from the start.
+std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<std::string> value,
+                                         HuntSettings* settings);
+
+// Whether `name` takes a value (so "--flag value" consumes the next argument).
+bool HuntFlagTakesValue(std::string_view name);
+
+// "50000", "64KiB", "1.5MB" (kB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024) -> bytes.
+std::optional<double> ParseByteSize(std::string_view text);
+
+}  // namespace slab_hunter
+
+#endif  // SLAB_HUNTER_TRACKER_V8_SETTINGS_H_
