@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs every test: the GoogleTest units and the integration tests (Bazel),
-#
+# and the CI gate as a user runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 bazel build //:slab-hunter-node
 bazel test //tests/...
+bash tests/gate/run.sh "$(pwd)/bazel-bin/slab-hunter-node"
