@@ -9,6 +9,7 @@
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
 #include "tracker/v8/session.h"
+#include "tracker/v8/stack_capture.h"
 #include "tracker/v8/view_registry.h"
 
 namespace slab_hunter {
@@ -134,6 +135,20 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(result);
 }
 
+// captureStats(): how stacks were captured: {sampledHits, fullCaptures, verified, mismatches}.
+void CaptureStats(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<Context> context = isolate->GetCurrentContext();
+  const Session::CaptureStats& stats = Session::Get().capture_stats();
+  Local<Object> result = Object::New(isolate);
+  Set(context, result, "sampledHits", Number::New(isolate, static_cast<double>(stats.sampled_hits)));
+  Set(context, result, "fullCaptures",
+      Number::New(isolate, static_cast<double>(stats.full_captures)));
+  Set(context, result, "verified", Number::New(isolate, static_cast<double>(stats.verified)));
+  Set(context, result, "mismatches", Number::New(isolate, static_cast<double>(stats.mismatches)));
+  args.GetReturnValue().Set(result);
+}
+
 // collectGarbage(): full collections, so that an end-of-run report counts only what is live.
 void CollectGarbage(const FunctionCallbackInfo<Value>& args) {
   args.GetIsolate()->LowMemoryNotification();
@@ -151,6 +166,7 @@ Local<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {
   Set(context, settings, "failOnBig", Number::New(isolate, hunt.fail_on_big));
   Set(context, settings, "failOnSlab", Number::New(isolate, hunt.fail_on_slab));
   Set(context, settings, "budgetExceededExitCode", Number::New(isolate, kBudgetExceededExitCode));
+  Set(context, settings, "verifyStackCache", v8::Boolean::New(isolate, hunt.verify_stack_cache));
   return settings;
 }
 
@@ -167,12 +183,14 @@ Local<Object> CreateBinding(Local<Context> context) {
   Isolate* isolate = context->GetIsolate();
   Session& session = Session::Get();
   session.AttachIsolate(isolate);
+  InstallStackCacheFlush(isolate, session);
   Local<Object> binding = Object::New(isolate);
   SetMethod(context, binding, "trackView", TrackView);
   SetMethod(context, binding, "trackedCallFailed", TrackedCallFailed);
   SetMethod(context, binding, "start", Start);
   SetMethod(context, binding, "analyze", Analyze);
   SetMethod(context, binding, "collectGarbage", CollectGarbage);
+  SetMethod(context, binding, "captureStats", CaptureStats);
   Set(context, binding, "settings", SettingsObject(context, session.settings()));
   // The counter lives in the Session; the JS wrappers write it without calling into C++.
   std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(

@@ -8,6 +8,7 @@
 
 #include "tracker/core/clock.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/stack_cache.h"
 #include "tracker/core/tracker.h"
 #include "tracker/v8/settings.h"
 
@@ -40,6 +41,16 @@ class Session {
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
   StackTree& stacks() { return stacks_; }
+  StackCache& stack_cache() { return stack_cache_; }
+
+  // How stack captures went (isolate thread only).
+  struct CaptureStats {
+    uint64_t sampled_hits = 0;
+    uint64_t full_captures = 0;
+    uint64_t verified = 0;    // hits checked against a full capture (verify_stack_cache)
+    uint64_t mismatches = 0;  // of those, hits whose stack differed
+  };
+  CaptureStats& capture_stats() { return capture_stats_; }
   const Clock& clock() const { return clock_; }
 
  private:
@@ -49,6 +60,8 @@ class Session {
   Tracker tracker_;
   FrameTable frames_;
   StackTree stacks_;
+  StackCache stack_cache_;
+  CaptureStats capture_stats_;
   std::atomic<v8::Isolate*> isolate_{nullptr};
   std::atomic<bool> tracking_{false};
   int32_t call_depth_ = 0;

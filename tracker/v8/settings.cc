@@ -51,14 +51,16 @@ std::optional<double> ParseByteSize(std::string_view text) {
 }
 
 bool HuntFlagTakesValue(std::string_view name) {
-  return name.size() > kFlagPrefix.size() && name.substr(0, kFlagPrefix.size()) == kFlagPrefix;
+  return name.size() > kFlagPrefix.size() && name.substr(0, kFlagPrefix.size()) == kFlagPrefix &&
+         name != "--slab-hunter-verify-stacks";
 }
 
 std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<std::string> value,
                                          HuntSettings* settings) {
   settings->track_from_start = true;
-  if (name == kFlagPrefix) {
+  if (name == kFlagPrefix || name == "--slab-hunter-verify-stacks") {
     if (value) return std::string(name) + ": takes no value (got '" + *value + "')";
+    settings->verify_stack_cache = name != kFlagPrefix || settings->verify_stack_cache;
     return std::nullopt;
   }
   if (!value) return std::string(name) + ": missing value";

@@ -18,6 +18,8 @@ struct HuntSettings {
   std::string report_path;   // empty: no JSON report; "-": stderr
   double fail_on_big = -1;   // < 0: no budget
   double fail_on_slab = -1;  // < 0: no budget
+  // Checks every stack-cache hit against a full capture (a self-test; costs the full capture).
+  bool verify_stack_cache = false;
 };
 
 // The exit status of a run whose leaks are over budget (Node itself never uses it).

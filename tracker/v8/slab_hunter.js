@@ -183,6 +183,12 @@ function huntFromFlags(settings) {
   function finish(code) {
     if (finished) return;
     finished = true;
+    if (settings.verifyStackCache) {
+      const { sampledHits, fullCaptures, verified, mismatches } = binding.captureStats();
+      process.stderr.write(
+        `slab-hunter-node: stack cache: ${sampledHits} hits, ${fullCaptures} full captures, ` +
+        `${verified} hits verified, ${mismatches} mismatches\n`);
+    }
     binding.collectGarbage();
     const analysis = analyze(true);
     if (reportPath === '-') {

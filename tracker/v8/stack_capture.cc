@@ -16,6 +16,10 @@ namespace {
 // chain, and the deepest of them is kept rather than losing the user's frames.
 constexpr int kMaxSkippedFrames = 8;
 
+// A sample holds physical frames, builtin frames (Reflect.apply, Array.prototype.forEach ...)
+// among them; twice the logical frames wanted is enough for them to determine those.
+constexpr int kMaxSampleFrames = 2 * (64 + kMaxSkippedFrames);
+
 constexpr v8::StackTrace::StackTraceOptions kCaptureOptions =
     static_cast<v8::StackTrace::StackTraceOptions>(v8::StackTrace::kDetailed |
                                                    v8::StackTrace::kScriptId);
@@ -48,18 +52,8 @@ Frame Describe(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
   return described;
 }
 
-}  // namespace
-
-bool IsBufferInternalScript(const char* name, size_t length) {
-  static constexpr const char* kSkipped[] = {"node:slab_hunter", "node:buffer",
-                                             "node:internal/buffer"};
-  for (const char* skipped : kSkipped) {
-    if (length == std::strlen(skipped) && std::memcmp(name, skipped, length) == 0) return true;
-  }
-  return false;
-}
-
-StackId CaptureStack(v8::Isolate* isolate, Session& session) {
+// The exact stack, through V8's stack-trace API (a few microseconds).
+StackId CaptureFullStack(v8::Isolate* isolate, Session& session) {
   v8::HandleScope scope(isolate);
   const int depth = session.stack_depth();
   v8::Local<v8::StackTrace> trace =
@@ -79,6 +73,62 @@ StackId CaptureStack(v8::Isolate* isolate, Session& session) {
         session.frames().Intern(position, [&] { return Describe(isolate, frame); }));
   }
   return session.stacks().Intern(frames);
+}
+
+void FlushStackCache(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  static_cast<Session*>(data)->stack_cache().Clear();
+}
+
+}  // namespace
+
+bool IsBufferInternalScript(const char* name, size_t length) {
+  static constexpr const char* kSkipped[] = {"node:slab_hunter", "node:buffer",
+                                             "node:internal/buffer"};
+  for (const char* skipped : kSkipped) {
+    if (length == std::strlen(skipped) && std::memcmp(name, skipped, length) == 0) return true;
+  }
+  return false;
+}
+
+void InstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
+  isolate->AddGCPrologueCallback(&FlushStackCache, &session, v8::kGCTypeAll);
+}
+
+StackId CaptureStack(v8::Isolate* isolate, Session& session) {
+  // A raw sample (under a microsecond) names the call path; the cache maps it to the stack a
+  // full capture gave the first time that path was seen since the last collection.
+  void* sample[kMaxSampleFrames];
+  v8::SampleInfo info{};
+  const size_t wanted = 2 * static_cast<size_t>(session.stack_depth() + kMaxSkippedFrames);
+  // The sampler bounds every frame it reads by [sp, the JS entry]: it needs this frame's real
+  // stack and frame pointers (zeros make it read anywhere). From here, native code, it walks
+  // from the exit frame of the API call that brought us here.
+  v8::RegisterState registers;
+  registers.pc = nullptr;
+  registers.sp = &sample[0];
+  registers.fp = __builtin_frame_address(0);
+  isolate->GetStackSample(registers, sample, wanted, &info);
+  const absl::Span<const uintptr_t> key(reinterpret_cast<const uintptr_t*>(sample),
+                                        info.frames_count);
+  Session::CaptureStats& stats = session.capture_stats();
+  StackCache& cache = session.stack_cache();
+  if (info.frames_count == 0) {
+    ++stats.full_captures;
+    return CaptureFullStack(isolate, session);
+  }
+  if (const auto cached = cache.Find(key)) {
+    ++stats.sampled_hits;
+    if (session.settings().verify_stack_cache) {
+      ++stats.verified;
+      if (CaptureFullStack(isolate, session) != *cached) ++stats.mismatches;
+    }
+    return *cached;
+  }
+  const uint64_t generation = cache.generation();
+  ++stats.full_captures;
+  const StackId stack = CaptureFullStack(isolate, session);
+  cache.Insert(key, stack, generation);
+  return stack;
 }
 
 }  // namespace slab_hunter

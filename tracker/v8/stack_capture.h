@@ -17,9 +17,13 @@ class Session;
 // module's own wrappers and node's lib/buffer.js and lib/internal/buffer.js.
 bool IsBufferInternalScript(const char* name, size_t length);
 
-// Must run on the isolate's thread, inside a HandleScope-free context is fine (it opens one).
-// Returns kNoStack when no JS is on the stack.
+// The current JS stack, at most session.stack_depth() frames. Must run on the isolate's thread
+// with JS on the stack (a FunctionCallback or an allocation JS asked for); opens its own
+// HandleScope. Returns kNoStack when no JS is on the stack.
 StackId CaptureStack(v8::Isolate* isolate, Session& session);
+
+// Clears the session's stack cache at the start of every garbage collection.
+void InstallStackCacheFlush(v8::Isolate* isolate, Session& session);
 
 }  // namespace slab_hunter
 

@@ -1,0 +1,36 @@
+'use strict';
+
+// The stack cache (raw stack samples mapped to stacks captured in full) gives exactly the
+// stacks a full capture gives: every hit is checked against one (--slab-hunter-verify-stacks),
+// through many kinds of call paths, tiering, and collections that move code.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const path = require('node:path');
+const { fixtures, run } = require('./helpers');
+
+function verify(flags) {
+  const result = run(['--slab-hunter-verify-stacks', ...flags, path.join(fixtures, 'call-paths.js')]);
+  assert.strictEqual(result.status, 0, result.stderr);
+  const match = /stack cache: (\d+) hits, (\d+) full captures, (\d+) hits verified, (\d+) mismatches/
+    .exec(result.stderr);
+  assert.ok(match, result.stderr);
+  const [hits, full, verified, mismatches] = match.slice(1).map(Number);
+  return { hits, full, verified, mismatches };
+}
+
+for (const flags of [[], ['--expose-gc', '--stress-compaction'], ['--always-opt'], ['--no-opt', '--no-sparkplug']]) {
+  test(`every cache hit equals a full capture (${flags.join(' ') || 'default flags'})`, () => {
+    const stats = verify(flags);
+    assert.strictEqual(stats.mismatches, 0);
+    assert.strictEqual(stats.verified, stats.hits);
+    // Most calls are served from the cache: the fixture has a few dozen paths, 4000+ calls.
+    assert.ok(stats.hits > 10 * stats.full, JSON.stringify(stats));
+  });
+}
+
+test('collections flush the cache, and paths are captured again after them', () => {
+  const withGc = verify(['--expose-gc', '--stress-compaction']);
+  const without = verify([]);
+  assert.ok(withGc.full > without.full, `${withGc.full} vs ${without.full}`);
+});

@@ -1,0 +1,44 @@
+// StackCache: maps the raw frame addresses of a stack sample (cheap to take) to the interned
+// StackId a full capture gave for them (costly), so each call path is captured in full once.
+// The addresses name code and bytecode that the engine may move or free in a garbage
+// collection, so the cache is cleared on every collection (Clear, and the generation).
+#ifndef SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
+#define SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
+#include "tracker/core/frame_tree.h"
+
+namespace slab_hunter {
+
+class StackCache {
+ public:
+  std::optional<StackId> Find(absl::Span<const uintptr_t> sample) const;
+  // Records `stack` for `sample`, unless a collection happened since `generation` was read
+  // (the sample's addresses may then name other code).
+  void Insert(absl::Span<const uintptr_t> sample, StackId stack, uint64_t generation);
+  // A garbage collection is starting.
+  void Clear();
+
+  uint64_t generation() const { return generation_; }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::vector<uintptr_t> sample;
+    StackId stack;
+  };
+  static uint64_t HashOf(absl::Span<const uintptr_t> sample);
+
+  // Keyed by the sample's hash; the sample is kept to tell collisions from hits.
+  absl::flat_hash_map<uint64_t, Entry> entries_;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace slab_hunter
+
+#endif  // SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
