@@ -99,3 +99,20 @@ test('where Buffer APIs cannot be wrapped, setup fails cleanly and changes nothi
   assert.strictEqual(result.status, 0, result.stderr);
   assert.strictEqual(result.stdout, 'ERR_INVALID_STATE\ntrue ok\n');
 });
+
+test('small Buffers whose bytes live on the JS heap are tracked without materialising them', () => {
+  const probe = (setup) => run(['--expose-gc', '-e', `
+    ${setup}
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const kept = [];
+    for (let i = 0; i < 2000; i++) kept.push(Buffer.alloc(16), Buffer.alloc(0));
+    console.log(process.memoryUsage().arrayBuffers - before);`]);
+  const plain = probe('');
+  const tracked = probe("require('node:slab_hunter')(0);");
+  assert.strictEqual(plain.status, 0, plain.stderr);
+  assert.strictEqual(tracked.status, 0, tracked.stderr);
+  // Buffer.alloc(16) keeps its bytes on the JS heap: no backing store, tracked or not.
+  assert.strictEqual(Number(tracked.stdout), Number(plain.stdout));
+  assert.ok(Number(tracked.stdout) < 2000 * 16, tracked.stdout);
+});
