@@ -47,20 +47,27 @@ function check(name, value, limit, unit, better = 'lower') {
 
 console.log(`slab-hunter-node benchmarks: ${reps} alternating runs per mode, medians`);
 
-// (a) and (b): untracked vs ours vs the seed.
+// (a) and (b): untracked vs ours (every call, and sampling one call in 16) vs the seed.
+const kSampleRate = 16;
 for (const workload of ['alloc', 'stream']) {
   const times = alternate({
     untracked: () => measure(binary, workload, 'untracked').ms,
     ours: () => measure(binary, workload, 'ours').ms,
+    sampled: () => measure(binary, workload, 'ours', [`--slab-hunter-sample-rate=${kSampleRate}`]).ms,
     seed: () => measure(binary, workload, 'seed').ms,
   });
-  const [untracked, ours, seed] = ['untracked', 'ours', 'seed'].map((m) => median(times[m]));
+  const [untracked, ours, sampled, seed] =
+    ['untracked', 'ours', 'sampled', 'seed'].map((m) => median(times[m]));
   rows.push({ workload, untracked, ours, seed, 'ours/untracked': ours / untracked, 'seed/ours': seed / ours });
+  rows.push({ workload: `${workload}, sampled 1/${kSampleRate}`, untracked, ours: sampled, seed,
+              'ours/untracked': sampled / untracked, 'seed/ours': seed / sampled });
+  const label = workload === 'alloc' ? '(a)' : '(b)';
+  const limit = workload === 'alloc' ? 3 : 1.15;
+  check(`${label} ours vs untracked`, ours / untracked, limit, 'x');
+  check(`${label} ours sampled 1/${kSampleRate} vs untracked`, sampled / untracked, limit, 'x');
   if (workload === 'alloc') {
-    check('(a) ours vs untracked', ours / untracked, 3, 'x');
     check('(a) seed / ours (speed-up over the seed)', seed / ours, 20, 'x', 'higher');
-  } else {
-    check('(b) ours vs untracked', ours / untracked, 1.15, 'x');
+    check(`(a) seed / ours sampled 1/${kSampleRate}`, seed / sampled, 20, 'x', 'higher');
   }
 }
 

@@ -39,6 +39,10 @@ TEST(ApplyHuntFlagTest, EveryFlagSetsItsSettingAndImpliesTracking) {
   EXPECT_EQ(settings.fail_on_big, 50000);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-fail-on-slab", "1MB", &settings));
   EXPECT_EQ(settings.fail_on_slab, 1e6);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-rate", "16", &settings));
+  EXPECT_EQ(settings.sample_rate, 16);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-stacks", std::nullopt, &settings));
+  EXPECT_TRUE(settings.verify_stack_cache);
   HuntSettings plain;
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter", std::nullopt, &plain));
   EXPECT_TRUE(plain.track_from_start);
@@ -54,6 +58,11 @@ TEST(ApplyHuntFlagTest, BadValuesAreNamed) {
             "--slab-hunter-leak-cutoff: missing value");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter", "1", &settings),
             "--slab-hunter: takes no value (got '1')");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-rate", "0", &settings),
+            "--slab-hunter-sample-rate: invalid value '0' (expected a whole number >= 1: track "
+            "one Buffer call in that many)");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-verify-stacks", "yes", &settings),
+            "--slab-hunter-verify-stacks: takes no value (got 'yes')");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-verbose", "1", &settings),
             "--slab-hunter-verbose: unknown option");
 }

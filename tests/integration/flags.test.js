@@ -4,6 +4,7 @@
 // report on every way a program ends, the JSON report, and the leak-budget gate.
 
 const test = require('node:test');
+const { after } = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -16,6 +17,7 @@ const gate = (name) => path.join(fixtures, 'gate', name);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'slab-hunter-flags-'));
 const reportFile = (name) => path.join(tmp, `${name}.json`);
 const readReport = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('the gate fails a leaky program with its own status and names the leaking lines', () => {
   const result = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-fail-on-big=50000', gate('leaky.js')]);

@@ -120,3 +120,11 @@ test('allocations outside Buffer calls are safe to capture under --stress-compac
   // fs.readFileSync's Buffer is made natively: only its tracked subarray shows, at its line.
   assert.ok(report.slabLeaks.every((entry) => entry.location.startsWith('at ')));
 });
+
+test('--slab-hunter-sample-rate=N tracks exactly one Buffer call in N', () => {
+  const line = siteLine('scenario.js', 'keep-all');
+  const all = runScenario('keep-all');
+  assert.strictEqual(entriesAt(all.slabLeaks, 'scenario.js', line)[0].amount, 1000);
+  const sampled = runScenario('keep-all', { flags: ['--slab-hunter-sample-rate=10'] });
+  assert.strictEqual(entriesAt(sampled.slabLeaks, 'scenario.js', line)[0].amount, 100);
+});

@@ -167,6 +167,7 @@ Local<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {
   Set(context, settings, "failOnSlab", Number::New(isolate, hunt.fail_on_slab));
   Set(context, settings, "budgetExceededExitCode", Number::New(isolate, kBudgetExceededExitCode));
   Set(context, settings, "verifyStackCache", v8::Boolean::New(isolate, hunt.verify_stack_cache));
+  Set(context, settings, "sampleRate", Number::New(isolate, hunt.sample_rate));
   return settings;
 }
 

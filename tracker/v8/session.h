@@ -30,9 +30,11 @@ class Session {
   bool tracking() const { return tracking_.load(std::memory_order_acquire); }
 
   // Depth of tracked Buffer calls on the isolate's thread; written by the JS wrappers through a
-  // shared Int32Array so that entering a call costs no call into C++.
+  // shared Int32Array so that entering a call costs no call into C++. Negative while a Buffer
+  // call left out by sampling runs: its stores are recorded, but not worth a stack capture.
   int32_t* call_depth() { return &call_depth_; }
-  bool InTrackedCall() const { return call_depth_ != 0; }
+  bool InTrackedCall() const { return call_depth_ > 0; }
+  bool InSampledOutCall() const { return call_depth_ < 0; }
 
   // Set from the flags before the isolate runs any JS; read-only afterwards.
   HuntSettings& settings() { return settings_; }

@@ -81,6 +81,13 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
       return Invalid(name, text, "a whole number of frames from 1 to 64");
     }
     settings->stack_depth = depth;
+  } else if (name == "--slab-hunter-sample-rate") {
+    int rate = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), rate);
+    if (result.ec != std::errc() || result.ptr != text.data() + text.size() || rate < 1) {
+      return Invalid(name, text, "a whole number >= 1: track one Buffer call in that many");
+    }
+    settings->sample_rate = rate;
   } else if (name == "--slab-hunter-interval") {
     const auto ms = ParseNumber(text);
     if (!ms || *ms < 1) return Invalid(name, text, "milliseconds, a number >= 1");

@@ -39,11 +39,17 @@ function isBuffer(value) {
   return value instanceof Buffer;
 }
 
+// --slab-hunter-sample-rate=N: one outermost Buffer call in N is tracked.
+const { sampleRate } = binding.settings;
+let callsUntilSample = 1;
+
 // Calls `original` as a tracked Buffer call. Only the outermost call is tracked: Buffer APIs
 // call each other (slice -> subarray, concat -> allocUnsafe) and the user's call is the one
 // that matters.
 function callTracked(original, receiver, args, api) {
   if (callDepth[0] !== 0) return ReflectApply(original, receiver, args);
+  if (--callsUntilSample !== 0) return callSampledOut(original, receiver, args);
+  callsUntilSample = sampleRate;
   callDepth[0] = 1;
   let result;
   try {
@@ -88,6 +94,15 @@ const hooks = [
 ];
 
 let hooksInstalled = false;
+
+function callSampledOut(original, receiver, args) {
+  callDepth[0] = -1;
+  try {
+    return ReflectApply(original, receiver, args);
+  } finally {
+    callDepth[0] = 0;
+  }
+}
 
 // Replaces each hooked method by its wrapper, keeping name, length and property attributes; all
 // or nothing, so a program whose Buffer APIs cannot be replaced is left exactly as it was.

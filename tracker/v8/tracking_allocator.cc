@@ -54,7 +54,7 @@ void TrackingAllocator::Record(void* data, size_t length) {
   // today, but V8 may change) must not recurse into another capture.
   static thread_local bool capturing = false;
   StackId stack = kNoStack;
-  if (on_isolate_thread && !capturing && isolate->InContext()) {
+  if (on_isolate_thread && !capturing && !session_.InSampledOutCall() && isolate->InContext()) {
     capturing = true;
     stack = CaptureStack(isolate, session_);
     capturing = false;
