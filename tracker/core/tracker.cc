@@ -46,7 +46,7 @@ void Tracker::ReleaseStoreIfUnusedLocked(StoreId id) {
 void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin,
                                StackId stack) {
   const uintptr_t address = AddressOf(data);
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   // The address is still mapped only if its free was never reported; the old record is stale
   // and is retired as if freed, so one address never names two live stores.
   if (auto it = store_by_address_.find(address); it != store_by_address_.end()) {
@@ -64,7 +64,7 @@ void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin
 }
 
 void Tracker::OnStoreFreed(const void* data) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = store_by_address_.find(AddressOf(data));
   if (it == store_by_address_.end()) return;
   // The allocator may hand this address out again at once.
@@ -72,7 +72,7 @@ void Tracker::OnStoreFreed(const void* data) {
 }
 
 void Tracker::OnStoreUnreachable(StoreId id, const void* data) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (id >= stores_.size() || !store_live_[id] || stores_[id].address != AddressOf(data)) return;
   RetireStoreLocked(id);
 }
@@ -80,7 +80,7 @@ void Tracker::OnStoreUnreachable(StoreId id, const void* data) {
 void Tracker::OnStoreReallocated(const void* old_data, const void* new_data, size_t new_size) {
   const uintptr_t old_address = AddressOf(old_data);
   const uintptr_t new_address = AddressOf(new_data);
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = store_by_address_.find(old_address);
   if (it == store_by_address_.end()) return;
   const StoreId id = it->second;
@@ -98,7 +98,7 @@ void Tracker::OnStoreReallocated(const void* old_data, const void* new_data, siz
 }
 
 ViewId Tracker::OnViewCreated(const NewView& view, StoreId* store_out) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   const int64_t now = clock_->NowNanos();
   StoreId store = kNoStore;
   if (view.store_data != nullptr) {
@@ -159,13 +159,13 @@ ViewId Tracker::OnViewCreated(const NewView& view, StoreId* store_out) {
 }
 
 void Tracker::OnTrackedCallFailed() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (const StoreId pending : pending_) stores_[pending].origin = StoreOrigin::kOther;
   pending_.clear();
 }
 
 void Tracker::OnViewCollected(ViewId id) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   // GC callbacks can outlive a reset; a stale or repeated id must not free a slot twice.
   if (id >= views_.size() || !view_live_[id]) return;
   view_live_[id] = false;
@@ -179,7 +179,7 @@ void Tracker::OnViewCollected(ViewId id) {
 }
 
 Snapshot Tracker::TakeSnapshot() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   Snapshot snapshot;
   snapshot.taken_nanos = clock_->NowNanos();
   snapshot.stores.reserve(store_by_address_.size());
@@ -198,13 +198,13 @@ Snapshot Tracker::TakeSnapshot() const {
 }
 
 size_t Tracker::live_store_count() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   // Every live store has exactly one address mapping (stale ones are retired on reuse).
   return store_by_address_.size();
 }
 
 size_t Tracker::live_view_count() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return live_views_;
 }
 
