@@ -109,11 +109,24 @@ TEST_F(AnalysisTest, BigBufferCutoffIsInclusive) {
 
 TEST_F(AnalysisTest, PoolSlabIsNeverABigBuffer) {
   NewSlabWithView(0x10000, 8192, 8000, kSlabSite);  // too big a view to be a slab leak either
-  tracker_.OnStoreAllocated(Addr(0x20000), 8192, StoreOrigin::kOther, kNoStack);
   clock_.AdvanceNanos(60 * kSecond);
   const LeakOverview overview = AnalyzeNow();
   EXPECT_TRUE(overview.big_buffer_leaks.empty());
   EXPECT_TRUE(overview.slab_leaks.empty());
+}
+
+TEST_F(AnalysisTest, StoresMadeOutsideBufferCallsAreBigBufferCandidates) {
+  // new ArrayBuffer(10000) at kOtherSite, and a native read with no JS on the stack.
+  tracker_.OnStoreAllocated(Addr(0x20000), 10000, StoreOrigin::kOther, kOtherSite);
+  tracker_.OnStoreAllocated(Addr(0x30000), 65536, StoreOrigin::kOther, kNoStack);
+  tracker_.OnStoreAllocated(Addr(0x40000), 3999, StoreOrigin::kOther, kOtherSite);
+  clock_.AdvanceNanos(60 * kSecond);
+  const LeakOverview overview = AnalyzeNow();
+  ASSERT_EQ(overview.big_buffer_leaks.size(), 2u);
+  EXPECT_EQ(overview.big_buffer_leaks[0].stack, kNoStack);
+  EXPECT_DOUBLE_EQ(overview.big_buffer_leaks[0].total_size, 65536);
+  EXPECT_EQ(overview.big_buffer_leaks[1].stack, kOtherSite);
+  EXPECT_DOUBLE_EQ(overview.big_buffer_leaks[1].total_size, 10000);
 }
 
 TEST_F(AnalysisTest, AgeCutoffIncludesExactlyOldEnough) {
@@ -194,7 +207,7 @@ TEST_F(AnalysisTest, HeapViewsAndFreedStoresAreNoLeaks) {
 }
 
 TEST_F(AnalysisTest, ViewOfUntrackedStoreCanBeASlabLeak) {
-  // A store from before tracking began is kOther: no big buffer, but its small view retains it.
+  // A store from before tracking began: no big buffer, but its small view retains it.
   tracker_.OnViewCreated(ViewOf(0x10000, 65536, 0, 10, kSlabSite));
   clock_.AdvanceNanos(60 * kSecond);
   const LeakOverview overview = AnalyzeNow();

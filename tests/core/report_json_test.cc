@@ -40,12 +40,18 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
   const FrameId user_id = frames.Intern({1, 3, 9}, [&] { return user; });
   const FrameId top_id = frames.Intern({2, 1, 2}, [&] { return top; });
   const StackId stack = stacks.Intern({user_id, top_id});
+  const StackId top_stack = stacks.Intern({top_id});
 
   LeakOverview overview;
   overview.big_buffer_leaks.push_back({stack, 2, 200000});
+  overview.big_buffer_leaks.back().retainers = {{top_stack, 2, 32}, {kNoStack, 1, 8}};
+  overview.big_buffer_leaks.back().unreferenced_bytes = 199960;
+  overview.big_buffer_leaks.back().hint = FixHint::kCopyOut;
   overview.slab_leaks.push_back({stack, 3, 24000, 12000.5});
+  overview.slab_leaks.back().unreferenced_bytes = 11999.25;
   overview.total_big_buffer_leaks = 200000;
   overview.total_slab_leaks = 12000.5;
+  overview.total_unreferenced_bytes = 211959.25;
   ReportSettings settings;
   settings.leak_cutoff_ms = 60000;
   settings.big_buffer_cutoff = 4000;
@@ -56,22 +62,47 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
   const std::string frames_json =
       "[{\"function\":\"load\",\"file\":\"/app/a.js\",\"line\":3,\"column\":9},"
       "{\"function\":\"\",\"file\":\"file:///app/m.mjs\",\"line\":1,\"column\":2}]";
+  const std::string retainers_json =
+      "[{\"location\":\"at file:///app/m.mjs:1:2\",\"frames\":"
+      "[{\"function\":\"\",\"file\":\"file:///app/m.mjs\",\"line\":1,\"column\":2}],"
+      "\"amount\":2,\"bytes\":32},"
+      "{\"location\":\"at <native>\",\"frames\":[],\"amount\":1,\"bytes\":8}]";
   EXPECT_EQ(FormatJson(overview, frames, stacks, settings),
             "{\"schema\":\"slab-hunter-report\",\"version\":1,"
             "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10},"
-            "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5},"
+            "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5,"
+            "\"unreferencedBytes\":211959.25},"
             "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,\"exceeded\":true},"
             "\"bigBufferLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
-            ",\"amount\":2,\"totalSize\":200000}],"
+            ",\"amount\":2,\"totalSize\":200000,\"retainers\":" + retainers_json +
+            ",\"unreferencedBytes\":199960,\"hint\":\"copy-out\"}],"
             "\"slabLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
-            ",\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5}]}");
+            ",\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5,"
+            "\"retainers\":[],\"unreferencedBytes\":11999.25,\"hint\":null}]}");
+}
+
+TEST(FormatJsonTest, HintNames) {
+  LeakOverview overview;
+  const FixHint hints[] = {FixHint::kUnslab, FixHint::kAllocUnsafeSlow, FixHint::kCopyOut,
+                           FixHint::kNone};
+  for (const FixHint hint : hints) {
+    overview.slab_leaks.push_back({kNoStack, 1, 10, 10});
+    overview.slab_leaks.back().hint = hint;
+  }
+  const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings());
+  const std::string tail = "\"retainers\":[],\"unreferencedBytes\":0,\"hint\":";
+  size_t at = 0;
+  for (const char* name : {"\"unslab\"}", "\"alloc-unsafe-slow\"}", "\"copy-out\"}", "null}"}) {
+    at = json.find(tail + name, at);
+    EXPECT_NE(at, std::string::npos) << name << " in " << json;
+  }
 }
 
 TEST(FormatJsonTest, EmptyOverview) {
   EXPECT_EQ(FormatJson(LeakOverview(), FrameTable(), StackTree(), ReportSettings()),
             "{\"schema\":\"slab-hunter-report\",\"version\":1,"
             "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0},"
-            "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0},"
+            "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0,\"unreferencedBytes\":0},"
             "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,\"exceeded\":false},"
             "\"bigBufferLeaks\":[],\"slabLeaks\":[]}");
 }

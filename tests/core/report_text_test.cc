@@ -1,5 +1,6 @@
 #include "tracker/core/report_text.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -110,7 +111,8 @@ TEST_F(FormatOverviewTest, Empty) {
             "Slab retainers potential leaks:\n"
             "\n"
             "Total potential big buffer leaks: 0 B\n"
-            "Total potential slab-retainer leaks: 0 B");
+            "Total potential slab-retainer leaks: 0 B\n"
+            "Total retained but unreferenced: 0 B (each byte counted once)");
 }
 
 TEST_F(FormatOverviewTest, SmallOverview) {
@@ -120,26 +122,95 @@ TEST_F(FormatOverviewTest, SmallOverview) {
 
   LeakOverview overview;
   overview.big_buffer_leaks.push_back({big, 10, 100000});
+  overview.big_buffer_leaks.back().retainers = {{slab, 10, 160}};
+  overview.big_buffer_leaks.back().unreferenced_bytes = 99840;
+  overview.big_buffer_leaks.back().hint = FixHint::kCopyOut;
   overview.big_buffer_leaks.push_back({kNoStack, 1, 4500});
+  overview.big_buffer_leaks.back().retainers = {{big, 1, 4500}};
   overview.slab_leaks.push_back({slab, 10, 80920, 80920});
+  overview.slab_leaks.back().retainers = {{slab, 10, 1000}, {kNoStack, 1, 50}};
+  overview.slab_leaks.back().unreferenced_bytes = 80870;
+  overview.slab_leaks.back().hint = FixHint::kAllocUnsafeSlow;
   overview.slab_leaks.push_back({big, 2, 16184, 8092});
+  overview.slab_leaks.back().unreferenced_bytes = 8092;
+  overview.slab_leaks.back().hint = FixHint::kUnslab;
   overview.total_big_buffer_leaks = 104500;
   overview.total_slab_leaks = 89012;
+  overview.total_unreferenced_bytes = 188802;
 
   EXPECT_EQ(FormatOverview(overview, frames_, stacks_),
             "Big buffer potential leaks:\n"
             "10 leaks of big buffers of avg size 10 kB (total: 100 kB) "
             "at makeBig (/app/big.js:3:17)\n    at main (/app/index.js:10:1)\n"
+            "    retained by 10 view(s) of 160 B at new Reader (/app/slab.js:5:9)\n"
+            "    unreferenced: 99.8 kB\n"
+            "    fix: copy the part you keep out of the big buffer: Buffer.from(view), so the "
+            "rest can be freed\n"
             "1 leaks of big buffers of avg size 4.5 kB (total: 4.5 kB) at <native>\n"
+            // Only the retainer's first frame: the line that made the views.
+            "    retained by 1 view(s) of 4.5 kB at makeBig (/app/big.js:3:17)\n"
+            "    unreferenced: 0 B\n"
             "\n"
             "Slab retainers potential leaks:\n"
             "10 leaks of avg 8.1 kB (total: 80.9 kB normalised against retainers) "
             "at new Reader (/app/slab.js:5:9)\n"
+            "    retained by 10 view(s) of 1 kB at new Reader (/app/slab.js:5:9)\n"
+            "    retained by 1 view(s) of 50 B at <native>\n"
+            "    unreferenced: 80.9 kB\n"
+            "    fix: allocate long-lived buffers with Buffer.allocUnsafeSlow(), which does not "
+            "use the shared pool\n"
             "2 leaks of avg 8.1 kB (total: 8.1 kB normalised against retainers) "
             "at makeBig (/app/big.js:3:17)\n    at main (/app/index.js:10:1)\n"
+            "    unreferenced: 8.1 kB\n"
+            "    fix: copy long-lived buffers out of the shared pool "
+            "(Buffer.allocUnsafeSlow(n) + copy, or the unslab package)\n"
             "\n"
             "Total potential big buffer leaks: 104.5 kB\n"
-            "Total potential slab-retainer leaks: 89 kB");
+            "Total potential slab-retainer leaks: 89 kB\n"
+            "Total retained but unreferenced: 188.8 kB (each byte counted once)");
+}
+
+class RetainerCutOffTest : public FormatOverviewTest {
+ protected:
+  // One slab entry with `sites` retainers, site i at /app/r.js line i + 1, bytes descending.
+  std::string FormatWithRetainers(int sites) {
+    LeakOverview overview;
+    SlabLeak entry;
+    entry.stack = StackOf({MakeFrame("keep", "/app/keep.js", 1, 1)});
+    entry.amount = 1;
+    for (int i = 0; i < sites; ++i) {
+      const StackId site = StackOf({MakeFrame("", "/app/r.js", i + 1, 5)});
+      entry.retainers.push_back({site, 1, 100.0 - i});
+    }
+    overview.slab_leaks.push_back(entry);
+    return FormatOverview(overview, frames_, stacks_);
+  }
+  static std::string RetainerLine(int i) {
+    return "    retained by 1 view(s) of " + FormatBytes(100.0 - i) + " at /app/r.js:" +
+           std::to_string(i + 1) + ":5\n";
+  }
+};
+
+TEST_F(RetainerCutOffTest, FiveRetainersAreAllShown) {
+  std::string lines;
+  for (int i = 0; i < 5; ++i) lines += RetainerLine(i);
+  const std::string text = FormatWithRetainers(5);
+  EXPECT_NE(text.find("at keep (/app/keep.js:1:1)\n" + lines + "    unreferenced: 0 B\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("more retainer sites"), std::string::npos);
+}
+
+TEST_F(RetainerCutOffTest, PastFiveTheRestAreCounted) {
+  std::string lines;
+  for (int i = 0; i < 5; ++i) lines += RetainerLine(i);
+  const std::string text = FormatWithRetainers(7);
+  EXPECT_NE(text.find("at keep (/app/keep.js:1:1)\n" + lines +
+                      "    ... and 2 more retainer sites\n"
+                      "    unreferenced: 0 B\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(RetainerLine(5)), std::string::npos);
 }
 
 }  // namespace

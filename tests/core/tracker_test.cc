@@ -112,13 +112,13 @@ TEST_F(TrackerTest, PendingListIsClearedByTheFirstView) {
   EXPECT_EQ(store->record.live_views, 2u);
 }
 
-TEST_F(TrackerTest, ViewOfUnknownStoreCreatesOtherRecord) {
+TEST_F(TrackerTest, ViewOfUnknownStoreCreatesBeforeTrackingRecord) {
   clock_.AdvanceMillis(1);
   tracker_.OnViewCreated(ViewOf(Addr(0x3000), 4096, 0, 4096, kStackA));
   EXPECT_EQ(tracker_.live_store_count(), 1u);
   const auto store = FindStore(tracker_.TakeSnapshot(), 0x3000);
   ASSERT_TRUE(store.has_value());
-  EXPECT_EQ(store->record.origin, StoreOrigin::kOther);
+  EXPECT_EQ(store->record.origin, StoreOrigin::kBeforeTracking);
   EXPECT_EQ(store->record.size, 4096u);
   EXPECT_EQ(store->record.stack, kNoStack);
   EXPECT_EQ(store->record.created_nanos, 2'000'000);

@@ -26,7 +26,9 @@ test('big Buffer.allocUnsafe kept every 100th: one big-buffer entry, no slab ent
   const line = siteLine('scenario.js', 'big-alloc-unsafe');
   const big = entriesAt(report.bigBufferLeaks, 'scenario.js', line);
   assert.strictEqual(big.length, 1, JSON.stringify(report.bigBufferLeaks, null, 2));
-  assert.deepStrictEqual(Object.keys(big[0]).sort(), ['amount', 'location', 'totalSize']);
+  // The seed's fields, then what this tracker adds (retainers, unreferenced bytes, fix hint).
+  assert.deepStrictEqual(Object.keys(big[0]),
+                         ['location', 'amount', 'totalSize', 'retainers', 'unreferencedBytes', 'hint']);
   assert.strictEqual(big[0].amount, 10);
   assert.strictEqual(big[0].totalSize, 100000);
   assert.strictEqual(entriesAt(report.slabLeaks, 'scenario.js', line).length, 0);
@@ -103,7 +105,7 @@ test('the text form is the seed\'s, from the same analysis', () => {
   assert.match(report.text,
                new RegExp(`10 leaks of big buffers of avg size 10 kB \\(total: 100 kB\\) at \\S+ \\(\\S+scenario\\.js:${line}:\\d+\\)\\n`));
   assert.match(report.text, /\nSlab retainers potential leaks:\n/);
-  assert.match(report.text, /\nTotal potential big buffer leaks: [\d.,]+ [kMG]?B\nTotal potential slab-retainer leaks: [\d.,]+ [kMG]?B$/);
+  assert.match(report.text, /\nTotal potential big buffer leaks: [\d.,]+ [kMG]?B\nTotal potential slab-retainer leaks: [\d.,]+ [kMG]?B\nTotal retained but unreferenced: [\d.,]+ [kMG]?B \(each byte counted once\)$/);
   assert.strictEqual(report.inspected, report.text);
 });
 

@@ -41,9 +41,13 @@ enum class StoreOrigin : uint8_t {
   // One of the slabs of Node's shared Buffer pool: made inside a tracked call whose Buffer
   // covers only part of it. Never a big-buffer leak; its small views are slab leaks.
   kPoolSlab,
-  // Allocated outside any tracked Buffer call (new ArrayBuffer, node internals), or before
-  // tracking started.
+  // Allocated outside any tracked Buffer call while tracking: new ArrayBuffer, typed arrays,
+  // Node's internals, native reads. Located by the JS stack at allocation, if there was one.
+  // A big-buffer candidate like kBufferCall.
   kOther,
+  // First seen through a view: allocated before tracking began. Where it came from is unknown
+  // (Node's first pool slab is one), so it is never a big-buffer leak.
+  kBeforeTracking,
 };
 
 struct StoreRecord {

@@ -48,6 +48,21 @@ void AppendLocation(std::string* out, const FrameTable& frames, const StackTree&
   AppendFrames(out, frames, stacks, stack);
 }
 
+// The retention fields added to both kinds of entry (within version 1: fields are only added).
+void AppendRetention(std::string* out, const FrameTable& frames, const StackTree& stacks,
+                     const std::vector<Retainer>& retainers, double unreferenced_bytes,
+                     FixHint hint) {
+  out->append(",\"retainers\":[");
+  for (size_t i = 0; i < retainers.size(); ++i) {
+    out->append(i == 0 ? "{" : ",{");
+    AppendLocation(out, frames, stacks, retainers[i].stack);
+    absl::StrAppend(out, ",\"amount\":", retainers[i].amount,
+                    ",\"bytes\":", JsonNumber(retainers[i].bytes), "}");
+  }
+  absl::StrAppend(out, "],\"unreferencedBytes\":", JsonNumber(unreferenced_bytes),
+                  ",\"hint\":", hint == FixHint::kNone ? "null" : JsonString(FixHintName(hint)));
+}
+
 }  // namespace
 
 std::string JsonString(std::string_view text) {
@@ -91,7 +106,8 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
                   ",\"stackDepth\":", settings.stack_depth, "}");
   absl::StrAppend(&out, ",\"totals\":{\"bigBufferLeaks\":",
                   JsonNumber(overview.total_big_buffer_leaks),
-                  ",\"slabLeaks\":", JsonNumber(overview.total_slab_leaks), "}");
+                  ",\"slabLeaks\":", JsonNumber(overview.total_slab_leaks),
+                  ",\"unreferencedBytes\":", JsonNumber(overview.total_unreferenced_bytes), "}");
   absl::StrAppend(&out, ",\"budgets\":{\"bigBufferLeaks\":",
                   JsonOptional(settings.budgets.big_buffer_leaks),
                   ",\"slabLeaks\":", JsonOptional(settings.budgets.slab_leaks),
@@ -102,7 +118,9 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
     out.append(i == 0 ? "{" : ",{");
     AppendLocation(&out, frames, stacks, leak.stack);
     absl::StrAppend(&out, ",\"amount\":", leak.amount,
-                    ",\"totalSize\":", JsonNumber(leak.total_size), "}");
+                    ",\"totalSize\":", JsonNumber(leak.total_size));
+    AppendRetention(&out, frames, stacks, leak.retainers, leak.unreferenced_bytes, leak.hint);
+    out.append("}");
   }
   out.append("],\"slabLeaks\":[");
   for (size_t i = 0; i < overview.slab_leaks.size(); ++i) {
@@ -112,7 +130,9 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
     absl::StrAppend(&out, ",\"amount\":", leak.amount,
                     ",\"totalLeakedBytes\":", JsonNumber(leak.total_leaked_bytes),
                     ",\"normalisedTotalLeakedBytes\":",
-                    JsonNumber(leak.normalised_total_leaked_bytes), "}");
+                    JsonNumber(leak.normalised_total_leaked_bytes));
+    AppendRetention(&out, frames, stacks, leak.retainers, leak.unreferenced_bytes, leak.hint);
+    out.append("}");
   }
   out.append("]}");
   return out;

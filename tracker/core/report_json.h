@@ -1,6 +1,6 @@
 // The JSON report (schema "slab-hunter-report", version 1; documented in README.md): the
 // settings, the totals, the budgets' verdict, and every entry with its location both as text
-// and as structured frames.
+// and as structured frames, its retainers (located the same way), unreferenced bytes and hint.
 #ifndef SLAB_HUNTER_TRACKER_CORE_REPORT_JSON_H_
 #define SLAB_HUNTER_TRACKER_CORE_REPORT_JSON_H_
 

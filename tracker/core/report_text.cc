@@ -1,7 +1,9 @@
 #include "tracker/core/report_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -75,6 +77,29 @@ std::string JsNumberString(double value) {
   return ShortestDecimal(value, std::chars_format::scientific);
 }
 
+// Under an entry's location, indented like its frames: who keeps its memory, what nothing reads,
+// and the fix. Only each retainer's first frame: that is the line the user wrote.
+void AppendRetention(std::string& out, const std::vector<Retainer>& retainers,
+                     double unreferenced_bytes, FixHint hint, const FrameTable& frames,
+                     const StackTree& stacks) {
+  const size_t shown = std::min(retainers.size(), kTextRetainerLines);
+  for (size_t i = 0; i < shown; ++i) {
+    const Retainer& retainer = retainers[i];
+    std::string stack = FormatStack(frames, stacks, retainer.stack);
+    stack.resize(std::min(stack.size(), stack.find('\n')));
+    absl::StrAppend(&out, "    retained by ", retainer.amount, " view(s) of ",
+                    FormatBytes(retainer.bytes), " ", stack, "\n");
+  }
+  if (retainers.size() > shown) {
+    absl::StrAppend(&out, "    ... and ", retainers.size() - shown, " more retainer sites\n");
+  }
+  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(unreferenced_bytes), "\n");
+  if (hint != FixHint::kNone) {
+    // Debian's Abseil has its own string_view, which AlphaNum cannot take from std's.
+    out.append("    fix: ").append(FixHintText(hint)).append("\n");
+  }
+}
+
 }  // namespace
 
 std::string FormatBytes(double bytes) {
@@ -99,6 +124,7 @@ std::string FormatOverview(const LeakOverview& overview, const FrameTable& frame
     absl::StrAppend(&out, entry.amount, " leaks of big buffers of avg size ",
                     FormatBytes(average), " (total: ", FormatBytes(entry.total_size), ") ",
                     FormatStack(frames, stacks, entry.stack), "\n");
+    AppendRetention(out, entry.retainers, entry.unreferenced_bytes, entry.hint, frames, stacks);
   }
   out += "\nSlab retainers potential leaks:\n";
   for (const SlabLeak& entry : overview.slab_leaks) {
@@ -107,11 +133,14 @@ std::string FormatOverview(const LeakOverview& overview, const FrameTable& frame
                     " (total: ", FormatBytes(entry.normalised_total_leaked_bytes),
                     " normalised against retainers) ", FormatStack(frames, stacks, entry.stack),
                     "\n");
+    AppendRetention(out, entry.retainers, entry.unreferenced_bytes, entry.hint, frames, stacks);
   }
   absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
                   FormatBytes(overview.total_big_buffer_leaks),
                   "\nTotal potential slab-retainer leaks: ",
-                  FormatBytes(overview.total_slab_leaks));
+                  FormatBytes(overview.total_slab_leaks),
+                  "\nTotal retained but unreferenced: ",
+                  FormatBytes(overview.total_unreferenced_bytes), " (each byte counted once)");
   return out;
 }
 

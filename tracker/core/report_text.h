@@ -1,7 +1,9 @@
-// The seed's text report ("Big buffer potential leaks: ..."), byte sizes in its SI style.
+// The seed's text report ("Big buffer potential leaks: ..."), byte sizes in its SI style, with
+// each entry's retainers, unreferenced bytes and fix hint beneath it.
 #ifndef SLAB_HUNTER_TRACKER_CORE_REPORT_TEXT_H_
 #define SLAB_HUNTER_TRACKER_CORE_REPORT_TEXT_H_
 
+#include <cstddef>
 #include <string>
 
 #include "tracker/core/analysis.h"
@@ -13,8 +15,14 @@ namespace slab_hunter {
 // zero dropped, half rounded away from zero: 8100 -> "8.1 kB", 100000 -> "100 kB", 12 -> "12 B".
 std::string FormatBytes(double bytes);
 
+// Retainer lines shown under one entry; the rest are summed up in one "... and N more" line, so
+// a slab shared by many call sites cannot bury the report.
+inline constexpr size_t kTextRetainerLines = 5;
+
 // The seed's LeakOverview.toString(): both sections and both totals; each entry's location is
-// FormatStack() of its stack.
+// FormatStack() of its stack. Each entry is followed by lines of its own, indented by four
+// spaces (retainers by first frame, unreferenced bytes, fix hint), and the totals by the
+// unreferenced total: the seed's lines themselves are unchanged.
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
                            const StackTree& stacks);
 

@@ -113,7 +113,7 @@ ViewId Tracker::OnViewCreated(const NewView& view, StoreId* store_out) {
       record.size = view.store_size;
       record.created_nanos = now;
       record.stack = kNoStack;
-      record.origin = StoreOrigin::kOther;
+      record.origin = StoreOrigin::kBeforeTracking;
       store = NewStoreLocked(record);
       store_by_address_[address] = store;
     }

@@ -54,7 +54,7 @@ class Tracker {
 
   // --- View side: the isolate's thread.
   // Records a view. A store unknown so far (allocated before tracking began) gets a record
-  // of origin kOther. Stores still kPendingCall take the view's stack: the view's own store
+  // of origin kBeforeTracking. Stores still kPendingCall take the view's stack: the view's own store
   // becomes kBufferCall if the view spans all of it, else kPoolSlab; any other pending store
   // becomes kBufferCall. `store_out`, when given, receives the view's store (or kNoStore).
   ViewId OnViewCreated(const NewView& view, StoreId* store_out = nullptr);

@@ -8,6 +8,8 @@
 #include "tracker/core/analysis.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
+#include "tracker/v8/heap_check.h"
+#include "tracker/v8/overview_object.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "tracker/v8/view_registry.h"
@@ -29,16 +31,6 @@ using v8::Value;
 ViewRegistry& Views() {
   static ViewRegistry* views = new ViewRegistry(Session::Get());
   return *views;
-}
-
-Local<String> Str(Isolate* isolate, const std::string& text) {
-  return String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                             static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
-
-void Set(Local<Context> context, Local<Object> target, const char* key, Local<Value> value) {
-  target->Set(context, Str(context->GetIsolate(), key), value).Check();
 }
 
 // trackView(view, api): records a Buffer a tracked call returned. Anything else is ignored, so
@@ -79,6 +71,45 @@ std::optional<double> Budget(double bytes) {
 // analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, forReport]): the seed's LeakOverview
 // fields, its totals and its text, from one analysis; with forReport, also the JSON report and
 // whether the flags' budgets are exceeded.
+// The views a heap snapshot finds for each entry's stores, in the entries' order.
+HeapCheck CheckHeap(Isolate* isolate, const LeakOverview& overview) {
+  std::vector<Local<v8::ArrayBuffer>> buffers;
+  // Each entry's buffers are the span [first, first + count) of `buffers`.
+  std::vector<std::pair<size_t, size_t>> spans;
+  auto add_entry = [&](const std::vector<StoreId>& stores) {
+    const size_t first = buffers.size();
+    for (StoreId store : stores) {
+      Local<v8::ArrayBuffer> buffer = Views().BufferOf(isolate, store);
+      if (!buffer.IsEmpty()) buffers.push_back(buffer);
+    }
+    spans.emplace_back(first, buffers.size() - first);
+  };
+  for (const BigBufferLeak& leak : overview.big_buffer_leaks) add_entry(leak.stores);
+  for (const SlabLeak& leak : overview.slab_leaks) add_entry(leak.stores);
+  const std::vector<std::vector<HeapView>> found = FindViewsInHeap(isolate, buffers);
+  auto views_of = [&](size_t entry) {
+    std::vector<HeapView> views;
+    for (size_t i = 0; i < spans[entry].second; ++i) {
+      const auto& of_buffer = found[spans[entry].first + i];
+      views.insert(views.end(), of_buffer.begin(), of_buffer.end());
+    }
+    return views;
+  };
+  HeapCheck check;
+  size_t entry = 0;
+  for (size_t i = 0; i < overview.big_buffer_leaks.size(); ++i) {
+    check.big_buffer_leaks.push_back(views_of(entry++));
+  }
+  for (size_t i = 0; i < overview.slab_leaks.size(); ++i) {
+    check.slab_leaks.push_back(views_of(entry++));
+  }
+  return check;
+}
+
+// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, forReport[, verify]]): the overview's
+// fields, totals and text from one analysis; with forReport, also the JSON report and whether
+// the flags' budgets are exceeded; with verify, each entry's views as a heap snapshot finds
+// them.
 void Analyze(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   Local<Context> context = isolate->GetCurrentContext();
@@ -94,31 +125,11 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
 
   const FrameTable& frames = session.frames();
   const StackTree& stacks = session.stacks();
-  Local<v8::Array> big = v8::Array::New(isolate, static_cast<int>(overview.big_buffer_leaks.size()));
-  uint32_t index = 0;
-  for (const BigBufferLeak& leak : overview.big_buffer_leaks) {
-    Local<Object> entry = Object::New(isolate);
-    Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
-    Set(context, entry, "amount", Number::New(isolate, static_cast<double>(leak.amount)));
-    Set(context, entry, "totalSize", Number::New(isolate, leak.total_size));
-    big->Set(context, index++, entry).Check();
-  }
-  Local<v8::Array> slab = v8::Array::New(isolate, static_cast<int>(overview.slab_leaks.size()));
-  index = 0;
-  for (const SlabLeak& leak : overview.slab_leaks) {
-    Local<Object> entry = Object::New(isolate);
-    Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
-    Set(context, entry, "amount", Number::New(isolate, static_cast<double>(leak.amount)));
-    Set(context, entry, "totalLeakedBytes", Number::New(isolate, leak.total_leaked_bytes));
-    Set(context, entry, "normalisedTotalLeakedBytes",
-        Number::New(isolate, leak.normalised_total_leaked_bytes));
-    slab->Set(context, index++, entry).Check();
-  }
-  Local<Object> result = Object::New(isolate);
-  Set(context, result, "bigBufferLeaks", big);
-  Set(context, result, "slabLeaks", slab);
-  Set(context, result, "totalBigBufferLeaks", Number::New(isolate, overview.total_big_buffer_leaks));
-  Set(context, result, "totalSlabLeaks", Number::New(isolate, overview.total_slab_leaks));
+  HeapCheck heap_check;
+  const bool verify = args[4]->IsTrue();
+  if (verify) heap_check = CheckHeap(isolate, overview);
+  Local<Object> result =
+      OverviewObject(context, overview, frames, stacks, verify ? &heap_check : nullptr);
   Set(context, result, "text", Str(isolate, FormatOverview(overview, frames, stacks)));
   if (args[3]->IsTrue()) {
     const HuntSettings& hunt = session.settings();

@@ -17,7 +17,7 @@ const {
 } = primordials;
 
 const { Buffer } = require('buffer');
-const { validateNumber } = require('internal/validators');
+const { validateBoolean, validateNumber, validateObject } = require('internal/validators');
 const { ERR_INVALID_STATE } = require('internal/errors').codes;
 
 const binding = internalBinding('slab_hunter');
@@ -34,6 +34,7 @@ const kSlice = 6;
 
 const kDefaultLeakCutoffMs = 60 * 1000;
 const kDefaultBigBufferCutoff = 4000;
+const kNoOptions = { __proto__: null };
 
 function isBuffer(value) {
   return value instanceof Buffer;
@@ -138,6 +139,7 @@ class LeakOverview {
   #text;
   #totalBigBufferLeaks;
   #totalSlabLeaks;
+  #totalUnreferencedBytes;
 
   constructor(analysis) {
     this.bigBufferLeaks = analysis.bigBufferLeaks;
@@ -145,6 +147,7 @@ class LeakOverview {
     this.#text = analysis.text;
     this.#totalBigBufferLeaks = analysis.totalBigBufferLeaks;
     this.#totalSlabLeaks = analysis.totalSlabLeaks;
+    this.#totalUnreferencedBytes = analysis.totalUnreferencedBytes;
   }
 
   get totalBigBufferLeaks() {
@@ -153,6 +156,12 @@ class LeakOverview {
 
   get totalSlabLeaks() {
     return this.#totalSlabLeaks;
+  }
+
+  // Bytes of the reported backing stores that no live view covers, each byte counted once
+  // (the two totals above can count a byte twice).
+  get totalUnreferencedBytes() {
+    return this.#totalUnreferencedBytes;
   }
 
   toString() {
@@ -170,8 +179,13 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
   validateNumber(bigBufferCutoff, 'bigBufferCutoff', 0);
   installHooks();
   const since = binding.start();
-  return function getLeakStats() {
-    return new LeakOverview(binding.analyze(msLeakCutoff, bigBufferCutoff, since));
+  // { verify: true } adds each entry's `heapViews`, found in a V8 heap snapshot.
+  return function getLeakStats(options = kNoOptions) {
+    validateObject(options, 'options');
+    const { verify = false } = options;
+    validateBoolean(verify, 'options.verify');
+    return new LeakOverview(
+      binding.analyze(msLeakCutoff, bigBufferCutoff, since, false, verify));
   };
 }
 

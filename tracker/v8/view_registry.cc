@@ -55,6 +55,11 @@ void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, V
   watched.data = created.store_data;
 }
 
+v8::Local<v8::ArrayBuffer> ViewRegistry::BufferOf(v8::Isolate* isolate, StoreId store) const {
+  if (store >= buffers_.size() || buffers_[store].handle.IsEmpty()) return {};
+  return buffers_[store].handle.Get(isolate);
+}
+
 void ViewRegistry::OnViewCollected(const v8::WeakCallbackInfo<void>& info) {
   ViewRegistry* registry = instance_;
   if (registry == nullptr) return;

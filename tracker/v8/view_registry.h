@@ -26,6 +26,9 @@ class ViewRegistry {
   // is never made to allocate a backing store.
   void Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api);
 
+  // The ArrayBuffer of a store some tracked view was made on, while it lives; empty otherwise.
+  v8::Local<v8::ArrayBuffer> BufferOf(v8::Isolate* isolate, StoreId store) const;
+
  private:
   // The weak callback's parameter is the ViewId itself, so a tracked view costs no allocation
   // beyond its handle; the registry is found through `instance_` (one main isolate per process).

@@ -1,0 +1,122 @@
+#include "tracker/v8/heap_check.h"
+
+#include <deque>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "v8-profiler.h"
+
+namespace slab_hunter {
+namespace {
+
+using v8::HeapGraphEdge;
+using v8::HeapGraphNode;
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (value.IsEmpty()) return std::string();
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 == nullptr ? std::string() : std::string(*utf8, utf8.length());
+}
+
+// An edge as DevTools names it in a retainer path: element edges as [i].
+std::string EdgeName(v8::Isolate* isolate, const HeapGraphEdge* edge) {
+  const std::string name = ToUtf8(isolate, edge->GetName());
+  return edge->GetType() == HeapGraphEdge::kElement || edge->GetType() == HeapGraphEdge::kHidden
+             ? "[" + name + "]"
+             : name;
+}
+
+// Followed when looking for paths: what keeps an object alive. Weak edges do not. Shortcuts
+// duplicate other paths, except the root's: they lead straight to the global objects, where
+// the paths a reader recognises start. The handle scopes hold this check's own handles to
+// the buffers: a path through them says nothing about the program.
+bool Retains(v8::Isolate* isolate, const HeapGraphEdge* edge, bool from_root) {
+  if (edge->GetType() == HeapGraphEdge::kWeak) return false;
+  if (edge->GetType() == HeapGraphEdge::kShortcut && !from_root) return false;
+  return ToUtf8(isolate, edge->GetToNode()->GetName()) != "(Handle scope)";
+}
+
+class RetainerPaths {
+ public:
+  // Breadth-first from the snapshot's root: the first edge that reaches a node is on a
+  // shortest path to it.
+  RetainerPaths(v8::Isolate* isolate, const v8::HeapSnapshot* snapshot) {
+    const HeapGraphNode* root = snapshot->GetRoot();
+    std::deque<const HeapGraphNode*> queue;
+    parent_edge_[root] = nullptr;
+    // The root's shortcuts (to the global objects) first, so paths start there if they can.
+    for (const bool shortcuts : {true, false}) {
+      for (int i = 0; i < root->GetChildrenCount(); ++i) {
+        const HeapGraphEdge* edge = root->GetChild(i);
+        if ((edge->GetType() == HeapGraphEdge::kShortcut) != shortcuts) continue;
+        if (Retains(isolate, edge, true) && parent_edge_.try_emplace(edge->GetToNode(), edge).second) {
+          queue.push_back(edge->GetToNode());
+        }
+      }
+    }
+    while (!queue.empty()) {
+      const HeapGraphNode* node = queue.front();
+      queue.pop_front();
+      for (int i = 0; i < node->GetChildrenCount(); ++i) {
+        const HeapGraphEdge* edge = node->GetChild(i);
+        if (!Retains(isolate, edge, false)) continue;
+        if (parent_edge_.try_emplace(edge->GetToNode(), edge).second) {
+          queue.push_back(edge->GetToNode());
+        }
+      }
+    }
+  }
+
+  // "global / cache / keys / [0]": the first object below the root by name, then the edges
+  // down to `node`. Empty when no GC root reaches it.
+  std::string PathTo(v8::Isolate* isolate, const HeapGraphNode* node) const {
+    std::vector<const HeapGraphEdge*> edges;
+    for (auto it = parent_edge_.find(node); it != parent_edge_.end() && it->second != nullptr;
+         it = parent_edge_.find(it->second->GetFromNode())) {
+      edges.push_back(it->second);
+    }
+    if (edges.empty()) return std::string();
+    std::string path = ToUtf8(isolate, edges.back()->GetToNode()->GetName());
+    for (auto edge = edges.rbegin() + 1; edge != edges.rend(); ++edge) {
+      path += " / " + EdgeName(isolate, *edge);
+    }
+    return path;
+  }
+
+ private:
+  absl::flat_hash_map<const HeapGraphNode*, const HeapGraphEdge*> parent_edge_;
+};
+
+}  // namespace
+
+std::vector<std::vector<HeapView>> FindViewsInHeap(
+    v8::Isolate* isolate, const std::vector<v8::Local<v8::ArrayBuffer>>& buffers) {
+  v8::HandleScope scope(isolate);
+  v8::HeapProfiler* profiler = isolate->GetHeapProfiler();
+  std::vector<std::vector<HeapView>> views(buffers.size());
+  const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot();
+  // Objects get their snapshot ids while a snapshot is taken: ask only afterwards.
+  absl::flat_hash_map<const HeapGraphNode*, size_t> wanted;
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    const HeapGraphNode* node = snapshot->GetNodeById(profiler->GetObjectId(buffers[i]));
+    if (node != nullptr) wanted.emplace(node, i);
+  }
+  const RetainerPaths paths(isolate, snapshot);
+  // A view references its ArrayBuffer through its internal "buffer" edge (V8's snapshot
+  // generator names it so for every JSArrayBufferView: typed arrays and DataViews alike).
+  for (int n = 0; n < snapshot->GetNodesCount(); ++n) {
+    const HeapGraphNode* node = snapshot->GetNode(n);
+    for (int i = 0; i < node->GetChildrenCount(); ++i) {
+      const HeapGraphEdge* edge = node->GetChild(i);
+      if (edge->GetType() != HeapGraphEdge::kInternal) continue;
+      auto target = wanted.find(edge->GetToNode());
+      if (target == wanted.end() || ToUtf8(isolate, edge->GetName()) != "buffer") continue;
+      views[target->second].push_back(
+          HeapView{ToUtf8(isolate, node->GetName()), paths.PathTo(isolate, node)});
+    }
+  }
+  const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
+  return views;
+}
+
+}  // namespace slab_hunter

@@ -1,0 +1,34 @@
+// OverviewObject: a LeakOverview as the plain JS objects getLeakStats() hands out: the seed's
+// fields, plus each entry's retainers, unreferenced bytes and fix hint, and - after a heap
+// check - the views the heap snapshot found.
+#ifndef SLAB_HUNTER_TRACKER_V8_OVERVIEW_OBJECT_H_
+#define SLAB_HUNTER_TRACKER_V8_OVERVIEW_OBJECT_H_
+
+#include <vector>
+
+#include "tracker/core/analysis.h"
+#include "tracker/core/frame_tree.h"
+#include "tracker/v8/heap_check.h"
+#include "v8.h"
+
+namespace slab_hunter {
+
+// Per entry, big-buffer entries first then slab entries, the views a heap check found.
+struct HeapCheck {
+  std::vector<std::vector<HeapView>> big_buffer_leaks;
+  std::vector<std::vector<HeapView>> slab_leaks;
+};
+
+// `heap_check` may be null (no check was asked for).
+v8::Local<v8::Object> OverviewObject(v8::Local<v8::Context> context, const LeakOverview& overview,
+                                     const FrameTable& frames, const StackTree& stacks,
+                                     const HeapCheck* heap_check);
+
+// Small helpers shared with the binding.
+v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text);
+void Set(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* key,
+         v8::Local<v8::Value> value);
+
+}  // namespace slab_hunter
+
+#endif  // SLAB_HUNTER_TRACKER_V8_OVERVIEW_OBJECT_H_
