@@ -1,0 +1,74 @@
+'use strict';
+
+// Beyond the seed: who retains each leak (retainers), bytes nothing references, fix hints,
+// stores made natively, and the heap-snapshot check that finds views the hooks cannot see.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const path = require('node:path');
+const { entriesAt, fixtures, run, siteLine } = require('./helpers');
+
+function runRetention(name, verify = false) {
+  const result = run(['--expose-gc', path.join(fixtures, 'retention.js'), name,
+                      verify ? 'verify' : '']);
+  assert.strictEqual(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+const line = (site) => siteLine('retention.js', site);
+const firstLine = (location) => location.split('\n')[0];
+const at = (site) => new RegExp(`^at (?:\\S+ \\()?${path.join(fixtures, 'retention.js')}:${line(site)}:\\d+\\)?$`);
+
+test('big buffers kept only by their subarrays: one entry at the allocation, retained by the subarray line', () => {
+  const report = runRetention('subarray-keys');
+  const big = entriesAt(report.bigBufferLeaks, 'retention.js', line('keys-big'));
+  assert.strictEqual(big.length, 1);
+  assert.strictEqual(big[0].amount, 5);
+  assert.strictEqual(big[0].totalSize, 327680);
+  assert.strictEqual(big[0].retainers.length, 1);
+  assert.match(firstLine(big[0].retainers[0].location), at('keys-view'));
+  assert.strictEqual(big[0].retainers[0].amount, 5);
+  assert.strictEqual(big[0].retainers[0].bytes, 80);
+  assert.strictEqual(big[0].unreferencedBytes, 5 * (65536 - 16));
+  assert.strictEqual(big[0].hint, 'copy-out');
+  // The printed overview says the same under the entry.
+  const block = report.text.slice(report.text.indexOf(big[0].location));
+  assert.match(block, new RegExp(`\\n    retained by 5 view\\(s\\) of 80 B at .*retention\\.js:${line('keys-view')}:\\d+\\)?\\n`));
+  assert.match(block, /\n    unreferenced: 327\.6 kB\n    fix: copy the part you keep out of the big buffer/);
+});
+
+test('the heap check finds the views the hooks cannot see, with their retainer paths', () => {
+  const plain = runRetention('hidden-views');
+  const big = entriesAt(plain.bigBufferLeaks, 'retention.js', line('hidden-big'));
+  assert.strictEqual(big.length, 1);
+  assert.deepStrictEqual(big[0].retainers, []);  // no tracked view holds it
+  assert.strictEqual(big[0].heapViews, undefined);  // not asked for
+
+  const verified = runRetention('hidden-views', true);
+  const checked = entriesAt(verified.bigBufferLeaks, 'retention.js', line('hidden-big'))[0];
+  const views = checked.heapViews.map((v) => `${v.type} at ${v.retainerPath}`).sort();
+  assert.deepStrictEqual(views, ['DataView at global / kept / dataView',
+                                 'Uint8Array at global / kept / items / [0]']);
+});
+
+test('a natively read chunk kept by a subarray is a big-buffer leak with the subarray as retainer', () => {
+  const report = runRetention('native-chunk');
+  const chunks = report.bigBufferLeaks.filter((entry) =>
+    entry.retainers.some((r) => at('chunk-view').test(firstLine(r.location))));
+  assert.strictEqual(chunks.length, 1, JSON.stringify(report.bigBufferLeaks, null, 2));
+  assert.strictEqual(chunks[0].location, 'at <native>');  // read by libuv, no JS on the stack
+  assert.ok(chunks[0].totalSize >= report.chunkLength);
+  assert.strictEqual(chunks[0].hint, 'copy-out');
+});
+
+test('overlapping views: the bytes neither covers are counted once', () => {
+  const report = runRetention('overlapping');
+  const a = entriesAt(report.slabLeaks, 'retention.js', line('overlap-a'));
+  const b = entriesAt(report.slabLeaks, 'retention.js', line('overlap-b'));
+  assert.strictEqual(a.length, 1);
+  assert.strictEqual(b.length, 1);
+  // 1000 bytes, views [0, 100) and [50, 150): 850 unreferenced, shared by the two views.
+  assert.strictEqual(a[0].unreferencedBytes + b[0].unreferencedBytes, 850);
+  assert.strictEqual(a[0].retainers.length, 2);
+  assert.ok(report.totalUnreferencedBytes >= 850);
+  assert.strictEqual(a[0].hint, 'copy-out');
+});
