@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "v8-profiler.h"
 
 namespace slab_hunter {
@@ -26,21 +27,27 @@ std::string EdgeName(v8::Isolate* isolate, const HeapGraphEdge* edge) {
              : name;
 }
 
-// Followed when looking for paths: what keeps an object alive. Weak edges do not. Shortcuts
-// duplicate other paths, except the root's: they lead straight to the global objects, where
-// the paths a reader recognises start. The handle scopes hold this check's own handles to
-// the buffers: a path through them says nothing about the program.
-bool Retains(v8::Isolate* isolate, const HeapGraphEdge* edge, bool from_root) {
-  if (edge->GetType() == HeapGraphEdge::kWeak) return false;
-  if (edge->GetType() == HeapGraphEdge::kShortcut && !from_root) return false;
-  return ToUtf8(isolate, edge->GetToNode()->GetName()) != "(Handle scope)";
+// The "(Handle scope)" roots: they hold this check's own handles to the buffers, so a path
+// through them says nothing about the program. They hang off "(GC roots)", a child of the root.
+absl::flat_hash_set<const HeapGraphNode*> HandleScopeRoots(v8::Isolate* isolate,
+                                                          const HeapGraphNode* root) {
+  absl::flat_hash_set<const HeapGraphNode*> found;
+  for (int i = 0; i < root->GetChildrenCount(); ++i) {
+    const HeapGraphNode* subroot = root->GetChild(i)->GetToNode();
+    for (int j = 0; j < subroot->GetChildrenCount(); ++j) {
+      const HeapGraphNode* node = subroot->GetChild(j)->GetToNode();
+      if (ToUtf8(isolate, node->GetName()) == "(Handle scope)") found.insert(node);
+    }
+  }
+  return found;
 }
 
 class RetainerPaths {
  public:
   // Breadth-first from the snapshot's root: the first edge that reaches a node is on a
   // shortest path to it.
-  RetainerPaths(v8::Isolate* isolate, const v8::HeapSnapshot* snapshot) {
+  RetainerPaths(v8::Isolate* isolate, const v8::HeapSnapshot* snapshot)
+      : handle_scopes_(HandleScopeRoots(isolate, snapshot->GetRoot())) {
     const HeapGraphNode* root = snapshot->GetRoot();
     std::deque<const HeapGraphNode*> queue;
     parent_edge_[root] = nullptr;
@@ -49,7 +56,7 @@ class RetainerPaths {
       for (int i = 0; i < root->GetChildrenCount(); ++i) {
         const HeapGraphEdge* edge = root->GetChild(i);
         if ((edge->GetType() == HeapGraphEdge::kShortcut) != shortcuts) continue;
-        if (Retains(isolate, edge, true) && parent_edge_.try_emplace(edge->GetToNode(), edge).second) {
+        if (Retains(edge, true) && parent_edge_.try_emplace(edge->GetToNode(), edge).second) {
           queue.push_back(edge->GetToNode());
         }
       }
@@ -59,7 +66,7 @@ class RetainerPaths {
       queue.pop_front();
       for (int i = 0; i < node->GetChildrenCount(); ++i) {
         const HeapGraphEdge* edge = node->GetChild(i);
-        if (!Retains(isolate, edge, false)) continue;
+        if (!Retains(edge, false)) continue;
         if (parent_edge_.try_emplace(edge->GetToNode(), edge).second) {
           queue.push_back(edge->GetToNode());
         }
@@ -84,6 +91,16 @@ class RetainerPaths {
   }
 
  private:
+  // Followed when looking for paths: what keeps an object alive. Weak edges do not. Shortcuts
+  // duplicate other paths, except the root's: they lead straight to the global objects, where
+  // the paths a reader recognises start.
+  bool Retains(const HeapGraphEdge* edge, bool from_root) const {
+    if (edge->GetType() == HeapGraphEdge::kWeak) return false;
+    if (edge->GetType() == HeapGraphEdge::kShortcut && !from_root) return false;
+    return !handle_scopes_.contains(edge->GetToNode());
+  }
+
+  absl::flat_hash_set<const HeapGraphNode*> handle_scopes_;
   absl::flat_hash_map<const HeapGraphNode*, const HeapGraphEdge*> parent_edge_;
 };
 
@@ -109,7 +126,7 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
     for (int i = 0; i < node->GetChildrenCount(); ++i) {
       const HeapGraphEdge* edge = node->GetChild(i);
       if (edge->GetType() != HeapGraphEdge::kInternal) continue;
-      auto target = wanted.find(edge->GetToNode());
+      auto target = wanted.find(edge->GetToNode());  // before the name: names cost a string
       if (target == wanted.end() || ToUtf8(isolate, edge->GetName()) != "buffer") continue;
       views[target->second].push_back(
           HeapView{ToUtf8(isolate, node->GetName()), paths.PathTo(isolate, node)});
