@@ -3,27 +3,18 @@
 #include <cstdint>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 
 namespace slab_hunter {
 namespace {
 
-constexpr int64_t kSecond = 1'000'000'000;
+using ::slab_hunter::testing::Addr;
+using ::slab_hunter::testing::kSecond;
+using ::slab_hunter::testing::ViewOf;
+
 constexpr StackId kSlabSite = 3;
 constexpr StackId kBigSite = 4;
 constexpr StackId kOtherSite = 5;
-
-const void* Addr(uintptr_t address) { return reinterpret_cast<const void*>(address); }
-
-NewView ViewOf(uintptr_t address, size_t store_size, size_t offset, size_t length,
-               StackId stack) {
-  NewView view;
-  view.store_data = Addr(address);
-  view.store_size = store_size;
-  view.offset = offset;
-  view.length = length;
-  view.stack = stack;
-  return view;
-}
 
 class AnalysisTest : public ::testing::Test {
  protected:

@@ -3,20 +3,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 
 namespace slab_hunter {
 namespace {
 
-Frame MakeFrame(std::string function, std::string script, int line, int column,
-                bool is_constructor = false) {
-  Frame frame;
-  frame.function = std::move(function);
-  frame.script = std::move(script);
-  frame.line = line;
-  frame.column = column;
-  frame.is_constructor = is_constructor;
-  return frame;
-}
+using ::slab_hunter::testing::MakeFrame;
+using ::slab_hunter::testing::StackBuilder;
 
 TEST(FrameTableTest, InternDedupsAndDescribesOnlyOnMiss) {
   FrameTable table;
@@ -89,21 +82,12 @@ TEST(StackTreeTest, UnknownIdHasNoFrames) {
 
 class FormatStackTest : public ::testing::Test {
  protected:
-  StackId StackOf(const std::vector<Frame>& innermost_first) {
-    std::vector<FrameId> ids;
-    for (const Frame& frame : innermost_first) {
-      const FramePosition position{next_script_id_++, frame.line, frame.column};
-      ids.push_back(table_.Intern(position, [&] { return frame; }));
-    }
-    return tree_.Intern(ids);
-  }
   std::string Format(const std::vector<Frame>& innermost_first) {
-    return FormatStack(table_, tree_, StackOf(innermost_first));
+    const StackId stack = builder_.StackOf(innermost_first);
+    return FormatStack(builder_.frames(), builder_.stacks(), stack);
   }
 
-  FrameTable table_;
-  StackTree tree_;
-  int next_script_id_ = 1;
+  StackBuilder builder_;
 };
 
 TEST_F(FormatStackTest, NamedFunction) {
@@ -139,7 +123,7 @@ TEST_F(FormatStackTest, FramesJoinedInnermostFirst) {
 }
 
 TEST_F(FormatStackTest, NoStackIsNative) {
-  EXPECT_EQ(FormatStack(table_, tree_, kNoStack), "at <native>");
+  EXPECT_EQ(FormatStack(builder_.frames(), builder_.stacks(), kNoStack), "at <native>");
 }
 
 }  // namespace

@@ -5,9 +5,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 
 namespace slab_hunter {
 namespace {
+
+using ::slab_hunter::testing::MakeFrame;
+using ::slab_hunter::testing::StackBuilder;
 
 struct BytesCase {
   double bytes;
@@ -81,27 +85,12 @@ TEST(FormatBytesTest, NegativeGetsLeadingMinus) {
 class FormatOverviewTest : public ::testing::Test {
  protected:
   StackId StackOf(const std::vector<Frame>& innermost_first) {
-    std::vector<FrameId> ids;
-    for (const Frame& frame : innermost_first) {
-      const FramePosition position{next_script_id_++, frame.line, frame.column};
-      ids.push_back(frames_.Intern(position, [&] { return frame; }));
-    }
-    return stacks_.Intern(ids);
-  }
-  static Frame MakeFrame(std::string function, std::string script, int line, int column,
-                         bool is_constructor = false) {
-    Frame frame;
-    frame.function = std::move(function);
-    frame.script = std::move(script);
-    frame.line = line;
-    frame.column = column;
-    frame.is_constructor = is_constructor;
-    return frame;
+    return builder_.StackOf(innermost_first);
   }
 
-  FrameTable frames_;
-  StackTree stacks_;
-  int next_script_id_ = 1;
+  StackBuilder builder_;
+  const FrameTable& frames_ = builder_.frames();
+  const StackTree& stacks_ = builder_.stacks();
 };
 
 TEST_F(FormatOverviewTest, Empty) {

@@ -9,12 +9,16 @@
 #include <algorithm>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 #include "tracker/core/analysis.h"
 
 namespace slab_hunter {
 namespace {
 
-constexpr int64_t kSecond = 1'000'000'000;
+using ::slab_hunter::testing::Addr;
+using ::slab_hunter::testing::kSecond;
+using ::slab_hunter::testing::ViewOf;
+
 constexpr StackId kChunkSite = 3;
 constexpr StackId kKeySite = 4;
 constexpr StackId kSiteA = 5;
@@ -27,20 +31,6 @@ std::vector<Flat> Flatten(const std::vector<Retainer>& retainers) {
   std::vector<Flat> out;
   for (const Retainer& r : retainers) out.emplace_back(r.stack, r.amount, r.bytes);
   return out;
-}
-
-const void* Addr(uintptr_t address) { return reinterpret_cast<const void*>(address); }
-
-NewView ViewOf(uintptr_t address, size_t store_size, size_t offset, size_t length,
-               StackId stack, ViewApi api) {
-  NewView view;
-  view.store_data = Addr(address);
-  view.store_size = store_size;
-  view.offset = offset;
-  view.length = length;
-  view.stack = stack;
-  view.api = api;
-  return view;
 }
 
 TEST(UnreferencedBytesTest, UnionOfRanges) {

@@ -3,12 +3,13 @@
 #include <cstdint>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 #include "tracker/core/tracker.h"
 
 namespace slab_hunter {
 namespace {
 
-const void* Addr(uintptr_t address) { return reinterpret_cast<const void*>(address); }
+using ::slab_hunter::testing::Addr;
 
 NewView WholeView(const void* data, size_t size, StackId stack) {
   NewView view;

@@ -5,27 +5,18 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 
 namespace slab_hunter {
 namespace {
 
-// Stores are known to the tracker by address only; tests never dereference these.
-const void* Addr(uintptr_t address) { return reinterpret_cast<const void*>(address); }
+using ::slab_hunter::testing::Addr;
+using ::slab_hunter::testing::ViewOf;
+
 
 constexpr StackId kStackA = 11;
 constexpr StackId kStackB = 22;
 
-NewView ViewOf(const void* data, size_t store_size, size_t offset, size_t length,
-               StackId stack, ViewApi api = ViewApi::kAllocUnsafe) {
-  NewView view;
-  view.store_data = data;
-  view.store_size = store_size;
-  view.offset = offset;
-  view.length = length;
-  view.stack = stack;
-  view.api = api;
-  return view;
-}
 
 std::optional<Snapshot::LiveStore> FindStore(const Snapshot& snapshot, uintptr_t address) {
   for (const auto& store : snapshot.stores) {
