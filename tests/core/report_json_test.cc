@@ -98,6 +98,20 @@ TEST(FormatJsonTest, HintNames) {
   }
 }
 
+TEST(FormatJsonTest, HeapViewsWhenACheckRan) {
+  LeakOverview overview;
+  overview.big_buffer_leaks.push_back({});
+  HeapCheck check;
+  check.big_buffer_leaks.push_back({{"DataView", "global / dv"}, {"Buffer", "global / \"q\""}});
+  const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings(), &check);
+  EXPECT_NE(json.find(",\"heapViews\":[{\"type\":\"DataView\",\"retainerPath\":\"global / dv\"},"
+                      "{\"type\":\"Buffer\",\"retainerPath\":\"global / \\\"q\\\"\"}]}"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(FormatJson(overview, FrameTable(), StackTree(), ReportSettings()).find("heapViews"),
+            std::string::npos);
+}
+
 TEST(FormatJsonTest, EmptyOverview) {
   EXPECT_EQ(FormatJson(LeakOverview(), FrameTable(), StackTree(), ReportSettings()),
             "{\"schema\":\"slab-hunter-report\",\"version\":1,"

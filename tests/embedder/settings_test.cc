@@ -43,6 +43,8 @@ TEST(ApplyHuntFlagTest, EveryFlagSetsItsSettingAndImpliesTracking) {
   EXPECT_EQ(settings.sample_rate, 16);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-stacks", std::nullopt, &settings));
   EXPECT_TRUE(settings.verify_stack_cache);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-heap", std::nullopt, &settings));
+  EXPECT_TRUE(settings.verify_heap);
   HuntSettings plain;
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter", std::nullopt, &plain));
   EXPECT_TRUE(plain.track_from_start);

@@ -200,3 +200,16 @@ test('bad values stop the run before user code with status 9, naming flag and va
   assert.strictEqual(env.status, 9);
   assert.match(env.stderr, /SLAB_HUNTER_OPTIONS: '--inspect' is not a --slab-hunter option/);
 });
+
+test('--slab-hunter-verify-heap adds the views a heap snapshot finds to the JSON report', () => {
+  const script = 'globalThis.dv = new DataView(Buffer.allocUnsafe(20000).buffer, 0, 8)';
+  const plain = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-', '-e', script]);
+  const entryOf = (result) => JSON.parse(result.stderr).bigBufferLeaks
+    .find((e) => e.location.startsWith('at [eval]:1:') && e.totalSize === 20000);
+  assert.strictEqual(plain.status, 0, plain.stderr);
+  assert.strictEqual(entryOf(plain).heapViews, undefined);
+  const verified = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
+                        '--slab-hunter-verify-heap', '-e', script]);
+  assert.strictEqual(verified.status, 0, verified.stderr);
+  assert.deepStrictEqual(entryOf(verified).heapViews, [{ type: 'DataView', retainerPath: 'global / dv' }]);
+});

@@ -96,8 +96,18 @@ BudgetVerdict CheckBudgets(const LeakOverview& overview, const Budgets& budgets)
   return verdict;
 }
 
+void AppendHeapViews(std::string* out, const std::vector<HeapView>& views) {
+  out->append(",\"heapViews\":[");
+  for (size_t i = 0; i < views.size(); ++i) {
+    absl::StrAppend(out, i == 0 ? "" : ",", "{\"type\":", JsonString(views[i].type),
+                    ",\"retainerPath\":", JsonString(views[i].retainer_path), "}");
+  }
+  out->append("]");
+}
+
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
-                       const StackTree& stacks, const ReportSettings& settings) {
+                       const StackTree& stacks, const ReportSettings& settings,
+                       const HeapCheck* heap_check) {
   const BudgetVerdict verdict = CheckBudgets(overview, settings.budgets);
   std::string out;
   absl::StrAppend(&out, "{\"schema\":\"slab-hunter-report\",\"version\":", kReportSchemaVersion,
@@ -120,6 +130,7 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
     absl::StrAppend(&out, ",\"amount\":", leak.amount,
                     ",\"totalSize\":", JsonNumber(leak.total_size));
     AppendRetention(&out, frames, stacks, leak.retainers, leak.unreferenced_bytes, leak.hint);
+    if (heap_check != nullptr) AppendHeapViews(&out, heap_check->big_buffer_leaks[i]);
     out.append("}");
   }
   out.append("],\"slabLeaks\":[");
@@ -132,6 +143,7 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
                     ",\"normalisedTotalLeakedBytes\":",
                     JsonNumber(leak.normalised_total_leaked_bytes));
     AppendRetention(&out, frames, stacks, leak.retainers, leak.unreferenced_bytes, leak.hint);
+    if (heap_check != nullptr) AppendHeapViews(&out, heap_check->slab_leaks[i]);
     out.append("}");
   }
   out.append("]}");

@@ -10,6 +10,7 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/heap_views.h"
 
 namespace slab_hunter {
 
@@ -36,8 +37,10 @@ struct ReportSettings {
   Budgets budgets;
 };
 
+// With `heap_check`, each entry also gets "heapViews": [{"type", "retainerPath"}].
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
-                       const StackTree& stacks, const ReportSettings& settings);
+                       const StackTree& stacks, const ReportSettings& settings,
+                       const HeapCheck* heap_check = nullptr);
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonString(std::string_view text);

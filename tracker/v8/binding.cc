@@ -139,7 +139,8 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
     report.stack_depth = hunt.stack_depth;
     report.budgets.big_buffer_leaks = Budget(hunt.fail_on_big);
     report.budgets.slab_leaks = Budget(hunt.fail_on_slab);
-    Set(context, result, "json", Str(isolate, FormatJson(overview, frames, stacks, report)));
+    Set(context, result, "json",
+        Str(isolate, FormatJson(overview, frames, stacks, report, verify ? &heap_check : nullptr)));
     Set(context, result, "overBudget",
         v8::Boolean::New(isolate, CheckBudgets(overview, report.budgets).exceeded()));
   }
@@ -179,6 +180,7 @@ Local<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {
   Set(context, settings, "budgetExceededExitCode", Number::New(isolate, kBudgetExceededExitCode));
   Set(context, settings, "verifyStackCache", v8::Boolean::New(isolate, hunt.verify_stack_cache));
   Set(context, settings, "sampleRate", Number::New(isolate, hunt.sample_rate));
+  Set(context, settings, "verifyHeap", v8::Boolean::New(isolate, hunt.verify_heap));
   return settings;
 }
 

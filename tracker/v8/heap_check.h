@@ -8,16 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "tracker/core/heap_views.h"
 #include "v8.h"
 
 namespace slab_hunter {
-
-struct HeapView {
-  std::string type;  // the view's class: "Buffer", "Uint8Array", "DataView", ...
-  // Edges from a GC root to the view, outermost first, e.g.
-  // "(Global handles) / global / cache / table / [3] / key" (empty if unreachable).
-  std::string retainer_path;
-};
 
 // For each buffer in `buffers`, the views that reference it. Isolate thread only.
 std::vector<std::vector<HeapView>> FindViewsInHeap(

@@ -8,16 +8,10 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
-#include "tracker/v8/heap_check.h"
+#include "tracker/core/heap_views.h"
 #include "v8.h"
 
 namespace slab_hunter {
-
-// Per entry, big-buffer entries first then slab entries, the views a heap check found.
-struct HeapCheck {
-  std::vector<std::vector<HeapView>> big_buffer_leaks;
-  std::vector<std::vector<HeapView>> slab_leaks;
-};
 
 // `heap_check` may be null (no check was asked for).
 v8::Local<v8::Object> OverviewObject(v8::Local<v8::Context> context, const LeakOverview& overview,

@@ -28,6 +28,12 @@ std::optional<std::string> Invalid(std::string_view name, std::string_view value
          std::string(expected) + ")";
 }
 
+// The flags that take no value.
+bool IsSwitch(std::string_view name) {
+  return name == kFlagPrefix || name == "--slab-hunter-verify-stacks" ||
+         name == "--slab-hunter-verify-heap";
+}
+
 }  // namespace
 
 std::optional<double> ParseByteSize(std::string_view text) {
@@ -52,15 +58,16 @@ std::optional<double> ParseByteSize(std::string_view text) {
 
 bool HuntFlagTakesValue(std::string_view name) {
   return name.size() > kFlagPrefix.size() && name.substr(0, kFlagPrefix.size()) == kFlagPrefix &&
-         name != "--slab-hunter-verify-stacks";
+         !IsSwitch(name);
 }
 
 std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<std::string> value,
                                          HuntSettings* settings) {
   settings->track_from_start = true;
-  if (name == kFlagPrefix || name == "--slab-hunter-verify-stacks") {
+  if (IsSwitch(name)) {
     if (value) return std::string(name) + ": takes no value (got '" + *value + "')";
-    settings->verify_stack_cache = name != kFlagPrefix || settings->verify_stack_cache;
+    if (name == "--slab-hunter-verify-stacks") settings->verify_stack_cache = true;
+    if (name == "--slab-hunter-verify-heap") settings->verify_heap = true;
     return std::nullopt;
   }
   if (!value) return std::string(name) + ": missing value";

@@ -20,6 +20,8 @@ struct HuntSettings {
   double fail_on_slab = -1;  // < 0: no budget
   // Checks every stack-cache hit against a full capture (a self-test; costs the full capture).
   bool verify_stack_cache = false;
+  // Adds to the end-of-run JSON report the views a heap snapshot finds (costs a snapshot).
+  bool verify_heap = false;
   // Track one Buffer call in this many (1: every call). The others run untouched.
   int sample_rate = 1;
 };

@@ -195,8 +195,10 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
 function huntFromFlags(settings) {
   installHooks();
   const since = binding.start();
+  // The end-of-run report's analysis (forReport) runs the heap check if the flags ask for it.
   const analyze = (forReport) => binding.analyze(
-    settings.leakCutoffMs, settings.bigBufferCutoff, since, forReport);
+    settings.leakCutoffMs, settings.bigBufferCutoff, since, forReport,
+    forReport && settings.verifyHeap);
   const printOverview = () => process.stderr.write(`${analyze(false).text}\n`);
 
   if (settings.intervalMs > 0) setInterval(printOverview, settings.intervalMs).unref();
