@@ -116,3 +116,19 @@ test('small Buffers whose bytes live on the JS heap are tracked without material
   assert.strictEqual(Number(tracked.stdout), Number(plain.stdout));
   assert.ok(Number(tracked.stdout) < 2000 * 16, tracked.stdout);
 });
+
+test('getLeakStats options are validated Node-style', () => {
+  const result = run(['-e', `
+    const getLeakStats = require('node:slab_hunter')(0);
+    const outcomes = [];
+    for (const options of ['verify', null, { verify: 1 }, { verify: 'yes' }]) {
+      try { getLeakStats(options); outcomes.push('ok'); } catch (e) { outcomes.push(e.code); }
+    }
+    outcomes.push(Array.isArray(getLeakStats({}).slabLeaks), Array.isArray(getLeakStats().bigBufferLeaks));
+    console.log(JSON.stringify(outcomes));`]);
+  assert.strictEqual(result.status, 0, result.stderr);
+  assert.deepStrictEqual(JSON.parse(result.stdout), [
+    'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_TYPE',
+    true, true,
+  ]);
+});
