@@ -1,7 +1,10 @@
 #include "tracker/embedder/command_line.h"
 
+#include <cstdio>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -96,6 +99,19 @@ TEST(ReadHuntSettingsTest, EnvironmentFirstThenCommandLine) {
   EXPECT_TRUE(settings.track_from_start);
   EXPECT_EQ(settings.leak_cutoff_ms, 5);
   EXPECT_EQ(settings.big_buffer_cutoff, 2048);
+}
+
+TEST(ReadHuntSettingsTest, PercentPInTheReportPathIsTheProcessId) {
+  const std::string dir = ::testing::TempDir();
+  HuntSettings settings;
+  const SplitCommandLine split = SplitNodeCommandLine(
+      {"bin", "--slab-hunter-report=" + dir + "/leaks-%p.json", "app.js"}, nullptr);
+  ASSERT_EQ(ReadHuntSettings(split, nullptr, &settings), std::nullopt);
+  const std::string expected = dir + "/leaks-" + std::to_string(getpid()) + ".json";
+  EXPECT_EQ(settings.report_path, expected);
+  // Created at once, so a bad path fails before the program runs.
+  EXPECT_EQ(access(expected.c_str(), W_OK), 0);
+  std::remove(expected.c_str());
 }
 
 TEST(ReadHuntSettingsTest, ErrorsNameTheFlagAndValue) {

@@ -4,9 +4,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
+
+#include <unistd.h>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "tracker/v8/settings.h"
 
@@ -238,6 +242,10 @@ std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const
   for (const auto& [name, value] : flags) {
     if (auto error = ApplyHuntFlag(name, value, settings)) return error;
   }
+  // "%p" is this process's id: child processes inherit SLAB_HUNTER_OPTIONS, and each would
+  // otherwise write over the others' report.
+  settings->report_path =
+      absl::StrReplaceAll(settings->report_path, {{"%p", std::to_string(getpid())}});
   // Created (and emptied of any earlier run's report) now, so a bad path stops the run before
   // the program starts rather than losing the report at its end.
   if (!settings->report_path.empty() && settings->report_path != "-") {
