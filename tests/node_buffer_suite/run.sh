@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Transparency check: tests/node_buffer_suite/run.sh BINARY
 # Runs Node 18.20.4's own test/parallel/test-buffer-*.js with BINARY, untracked and tracked
-# (node:slab_hunter on from the start through the -r preload track_preload.js), each test as
+# (--slab-hunter, and node:slab_hunter set up by the -r preload track_preload.js), each test as
 # Node's tools/test.py runs it: from the source root, the flags of its `// Flags:` line, then
 # the test file's absolute path. Every test that passes untracked must pass tracked; a test that
 # fails untracked is reported with its reason but does not fail the run.
@@ -39,9 +39,9 @@ trap 'rm -rf "$logs"' EXIT
 version=$("$binary" -v)
 
 # As tools/test.py: NODE_PATH and NODE_REPL_EXTERNAL_MODULE removed, the test's serial id set
-# (its tmpdir is test/.tmp.<id>). NODE_OPTIONS is removed too, so that the two modes differ only
-# by the preload.
-unset NODE_PATH NODE_REPL_EXTERNAL_MODULE NODE_OPTIONS
+# (its tmpdir is test/.tmp.<id>). NODE_OPTIONS and SLAB_HUNTER_OPTIONS are removed too, so that
+# the two modes differ only by what the tracked run is given below.
+unset NODE_PATH NODE_REPL_EXTERNAL_MODULE NODE_OPTIONS SLAB_HUNTER_OPTIONS
 export TEST_THREAD_ID=0 TEST_PARALLEL=0
 
 # run_one ID LOG FILE [EXTRA NODE ARGS...]: runs FILE with its `// Flags:`; the exit status of
@@ -101,7 +101,10 @@ for file in "${tests[@]}"; do
   # The two modes of a test run side by side (one per core), each with its own serial id.
   run_one "$((2 * id))" "$logs/untracked.log" "$file" &
   untracked_pid=$!
-  run_one "$((2 * id + 1))" "$logs/tracked.log" "$file" -r "$preload" &
+  # Tracked both ways at once: the flags (tracking from the start, the end-of-run listeners and
+  # GC) and the preload, which sets the builtin up as a program would.
+  run_one "$((2 * id + 1))" "$logs/tracked.log" "$file" \
+    --slab-hunter --slab-hunter-leak-cutoff=0 -r "$preload" &
   tracked_pid=$!
   wait "$untracked_pid"
   untracked=$?
