@@ -31,6 +31,8 @@ test('big Buffer.allocUnsafe kept every 100th: one big-buffer entry, no slab ent
                          ['location', 'amount', 'totalSize', 'retainers', 'unreferencedBytes', 'hint']);
   assert.strictEqual(big[0].amount, 10);
   assert.strictEqual(big[0].totalSize, 100000);
+  // The seed's code names it totalLeakedBytes: readable too, but not an own enumerable field.
+  assert.deepStrictEqual(report.seedCodeTotals, report.bigBufferLeaks.map((e) => e.totalSize));
   assert.strictEqual(entriesAt(report.slabLeaks, 'scenario.js', line).length, 0);
   assert.ok(report.totalBigBufferLeaks >= 100000);
 });

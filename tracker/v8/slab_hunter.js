@@ -142,6 +142,14 @@ class LeakOverview {
   #totalUnreferencedBytes;
 
   constructor(analysis) {
+    // The seed's documentation calls a big entry's total `totalSize`, its code
+    // `totalLeakedBytes`: programs written against either keep working. The alias is not
+    // enumerable, so the entries' fields are the documented ones.
+    for (const entry of analysis.bigBufferLeaks) {
+      ObjectDefineProperty(entry, 'totalLeakedBytes', {
+        __proto__: null, value: entry.totalSize, enumerable: false,
+      });
+    }
     this.bigBufferLeaks = analysis.bigBufferLeaks;
     this.slabLeaks = analysis.slabLeaks;
     this.#text = analysis.text;
