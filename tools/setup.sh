@@ -30,12 +30,22 @@ for f in "${builtins[@]}"; do [ -f "$f" ] || have_builtins=0; done
 if [ ! -f "$stamp" ] || [ $have_builtins = 0 ]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  (cd "$work" && apt-get download libnode108=18.20.4+dfsg-1~deb12u3 libnode-dev=18.20.4+dfsg-1~deb12u3 \
-     node-cjs-module-lexer node-undici node-acorn >/dev/null 2>&1) || {
-    apt-get update -qq
-    (cd "$work" && apt-get download libnode108=18.20.4+dfsg-1~deb12u3 libnode-dev=18.20.4+dfsg-1~deb12u3 \
-       node-cjs-module-lexer node-undici node-acorn >/dev/null)
+  # The revision this was built and tested with; a later Debian revision of 18.20.4 (a security
+  # update replaces it in the archive) is taken as well, any other Node version is refused.
+  fetch() {
+    (cd "$work" && apt-get download "$@" node-cjs-module-lexer node-undici node-acorn >/dev/null 2>&1)
   }
+  fetch libnode108=18.20.4+dfsg-1~deb12u3 libnode-dev=18.20.4+dfsg-1~deb12u3 ||
+    { apt-get update -qq && fetch libnode108=18.20.4+dfsg-1~deb12u3 libnode-dev=18.20.4+dfsg-1~deb12u3; } ||
+    fetch libnode108 libnode-dev || {
+      echo "setup: cannot download libnode108 and libnode-dev from Debian's archive" >&2; exit 1; }
+  for deb in "$work"/libnode108_*.deb "$work"/libnode-dev_*.deb; do
+    version=$(dpkg-deb -f "$deb" Version)
+    case "$version" in
+      18.20.4+*) ;;
+      *) echo "setup: $(basename "$deb") is Node $version; slab-hunter-node needs 18.20.4" >&2; exit 1 ;;
+    esac
+  done
   rm -rf "$top/third_party/libnode/root"
   mkdir -p "$top/third_party/libnode/root" "$work/js"
   dpkg -x "$work"/libnode108_*.deb "$top/third_party/libnode/root"
