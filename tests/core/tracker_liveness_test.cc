@@ -1,5 +1,6 @@
-// What ends a store's life besides the allocator's Free: its ArrayBuffer being collected, and
-// a tracked call that threw before making its view.
+// What ends a store's or a view's hold besides the allocator's Free and the view's collection:
+// the ArrayBuffer of a store of unknown origin being collected, a detach, a stale record, and a
+// tracked call that threw before making its view.
 #include <cstdint>
 
 #include "gtest/gtest.h"
@@ -26,37 +27,77 @@ class TrackerLivenessTest : public ::testing::Test {
   Tracker tracker_{&clock_};
 };
 
-TEST_F(TrackerLivenessTest, UnreachableStoreLeavesSnapshotBeforeItsFree) {
-  tracker_.OnStoreAllocated(Addr(0x1000), 10000, StoreOrigin::kPendingCall, kNoStack);
-  StoreId store = kNoStore;
+TEST_F(TrackerLivenessTest, UnreachableStoreOfUnknownOriginLeavesSnapshot) {
+  ViewStore store;
   tracker_.OnViewCreated(WholeView(Addr(0x1000), 10000, 7), &store);
-  ASSERT_NE(store, kNoStore);
+  ASSERT_NE(store.id, kNoStore);
+  EXPECT_TRUE(store.origin_unknown);
   ASSERT_EQ(tracker_.TakeSnapshot().stores.size(), 1u);
 
-  tracker_.OnStoreUnreachable(store, Addr(0x1000));
+  tracker_.OnStoreUnreachable(store.id, store.generation);
   EXPECT_TRUE(tracker_.TakeSnapshot().stores.empty());
-  EXPECT_EQ(tracker_.live_store_count(), 0u);
-  // V8's sweeper frees the memory later: nothing left to forget, nothing breaks.
-  tracker_.OnStoreFreed(Addr(0x1000));
   EXPECT_EQ(tracker_.live_store_count(), 0u);
 }
 
-TEST_F(TrackerLivenessTest, UnreachableIgnoredWhenTheIdNowNamesAnotherStore) {
-  tracker_.OnStoreAllocated(Addr(0x1000), 100, StoreOrigin::kOther, kNoStack);
-  StoreId first = kNoStore;
+TEST_F(TrackerLivenessTest, StoresFromTheAllocatorAreNotOfUnknownOrigin) {
+  tracker_.OnStoreAllocated(Addr(0x1000), 10000, StoreOrigin::kPendingCall, kNoStack);
+  ViewStore store;
+  tracker_.OnViewCreated(WholeView(Addr(0x1000), 10000, 7), &store);
+  EXPECT_FALSE(store.origin_unknown);
+}
+
+TEST_F(TrackerLivenessTest, UnreachableIgnoredWhenTheIdNowNamesANewerStore) {
+  // Same id, same address: only the generation tells the old store from the new one.
+  ViewStore first;
   const ViewId view = tracker_.OnViewCreated(WholeView(Addr(0x1000), 100, 1), &first);
   tracker_.OnViewCollected(view);
   tracker_.OnStoreFreed(Addr(0x1000));
-  // The slot is reused by a new store at another address.
-  tracker_.OnStoreAllocated(Addr(0x2000), 200, StoreOrigin::kOther, kNoStack);
-  StoreId second = kNoStore;
-  tracker_.OnViewCreated(WholeView(Addr(0x2000), 200, 2), &second);
-  ASSERT_EQ(first, second);
+  ViewStore second;
+  tracker_.OnViewCreated(WholeView(Addr(0x1000), 100, 2), &second);
+  ASSERT_EQ(first.id, second.id);
+  ASSERT_NE(first.generation, second.generation);
 
-  tracker_.OnStoreUnreachable(first, Addr(0x1000));  // the old ArrayBuffer's late callback
+  tracker_.OnStoreUnreachable(first.id, first.generation);  // the old ArrayBuffer's late callback
   EXPECT_EQ(tracker_.TakeSnapshot().stores.size(), 1u);
-  tracker_.OnStoreUnreachable(second, Addr(0x2000));
+  tracker_.OnStoreUnreachable(second.id, second.generation);
   EXPECT_TRUE(tracker_.TakeSnapshot().stores.empty());
+}
+
+TEST_F(TrackerLivenessTest, DetachedViewHoldsNothingAndTheStoreLivesOn) {
+  tracker_.OnStoreAllocated(Addr(0x1000), 8192, StoreOrigin::kPendingCall, kNoStack);
+  NewView small = WholeView(Addr(0x1000), 8192, 3);
+  small.offset = 16;
+  small.length = 10;
+  const ViewId view = tracker_.OnViewCreated(small);
+
+  tracker_.OnViewDetached(view);
+  const Snapshot snapshot = tracker_.TakeSnapshot();
+  ASSERT_EQ(snapshot.views.size(), 1u);
+  EXPECT_EQ(snapshot.views[0].record.store, kNoStore);
+  EXPECT_EQ(snapshot.views[0].record.length, 0u);
+  ASSERT_EQ(snapshot.stores.size(), 1u);  // moved to another ArrayBuffer, not freed
+  EXPECT_EQ(snapshot.stores[0].record.live_views, 0u);
+
+  // Collecting the detached view later does not count the store's views down twice.
+  tracker_.OnStoreAllocated(Addr(0x1000), 8192, StoreOrigin::kPendingCall, kNoStack);
+  tracker_.OnViewCreated(small);
+  tracker_.OnViewCollected(view);
+  const Snapshot after = tracker_.TakeSnapshot();
+  ASSERT_EQ(after.stores.size(), 1u);
+  EXPECT_EQ(after.stores[0].record.live_views, 1u);
+}
+
+TEST_F(TrackerLivenessTest, RecordOfAnotherSizeAtTheAddressIsStale) {
+  // A store of unknown origin freed by its own deleter is never reported freed; a new store of
+  // another size at the same address must not inherit its record.
+  ViewStore first;
+  tracker_.OnViewCreated(WholeView(Addr(0x1000), 100, 1), &first);
+  ViewStore second;
+  tracker_.OnViewCreated(WholeView(Addr(0x1000), 5000, 2), &second);
+  const Snapshot snapshot = tracker_.TakeSnapshot();
+  ASSERT_EQ(snapshot.stores.size(), 1u);
+  EXPECT_EQ(snapshot.stores[0].record.size, 5000u);
+  EXPECT_EQ(tracker_.live_store_count(), 1u);
 }
 
 TEST_F(TrackerLivenessTest, FailedCallReleasesItsPendingStores) {

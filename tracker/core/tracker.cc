@@ -19,10 +19,12 @@ StoreId Tracker::NewStoreLocked(const StoreRecord& record) {
     free_stores_.pop_back();
     stores_[id] = record;
     store_live_[id] = true;
+    ++store_generation_[id];
   } else {
     id = static_cast<StoreId>(stores_.size());
     stores_.push_back(record);
     store_live_.push_back(true);
+    store_generation_.push_back(0);
   }
   return id;
 }
@@ -71,9 +73,9 @@ void Tracker::OnStoreFreed(const void* data) {
   RetireStoreLocked(it->second);
 }
 
-void Tracker::OnStoreUnreachable(StoreId id, const void* data) {
+void Tracker::OnStoreUnreachable(StoreId id, uint32_t generation) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (id >= stores_.size() || !store_live_[id] || stores_[id].address != AddressOf(data)) return;
+  if (id >= stores_.size() || !store_live_[id] || store_generation_[id] != generation) return;
   RetireStoreLocked(id);
 }
 
@@ -97,12 +99,18 @@ void Tracker::OnStoreReallocated(const void* old_data, const void* new_data, siz
   stores_[id].size = new_size;
 }
 
-ViewId Tracker::OnViewCreated(const NewView& view, StoreId* store_out) {
+ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t now = clock_->NowNanos();
   StoreId store = kNoStore;
   if (view.store_data != nullptr) {
     const uintptr_t address = AddressOf(view.store_data);
+    if (auto it = store_by_address_.find(address);
+        it != store_by_address_.end() && stores_[it->second].size != view.store_size) {
+      // A record of another size at this address is one whose free was never reported (a
+      // store of unknown origin freed by its own deleter): stale.
+      RetireStoreLocked(it->second);
+    }
     if (auto it = store_by_address_.find(address); it != store_by_address_.end()) {
       store = it->second;
     } else {
@@ -154,7 +162,13 @@ ViewId Tracker::OnViewCreated(const NewView& view, StoreId* store_out) {
     view_live_.push_back(true);
   }
   ++live_views_;
-  if (store_out != nullptr) *store_out = store;
+  if (store_out != nullptr) {
+    store_out->id = store;
+    if (store != kNoStore) {
+      store_out->generation = store_generation_[store];
+      store_out->origin_unknown = stores_[store].origin == StoreOrigin::kBeforeTracking;
+    }
+  }
   return id;
 }
 
@@ -171,7 +185,20 @@ void Tracker::OnViewCollected(ViewId id) {
   view_live_[id] = false;
   free_views_.push_back(id);
   --live_views_;
-  const StoreId store = views_[id].store;
+  DropViewStoreLocked(views_[id]);
+}
+
+void Tracker::OnViewDetached(ViewId id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (id >= views_.size() || !view_live_[id]) return;
+  DropViewStoreLocked(views_[id]);
+  views_[id].offset = 0;
+  views_[id].length = 0;
+}
+
+void Tracker::DropViewStoreLocked(ViewRecord& view) {
+  const StoreId store = view.store;
+  view.store = kNoStore;
   if (store == kNoStore || store >= stores_.size()) return;
   if (stores_[store].live_views == 0) return;
   --stores_[store].live_views;

@@ -25,6 +25,16 @@ struct NewView {
   ViewApi api = ViewApi::kAllocUnsafe;
 };
 
+// The store a new view sits on, as OnViewCreated found or recorded it.
+struct ViewStore {
+  StoreId id = kNoStore;  // kNoStore when the view's bytes are on the JS heap
+  // Tells this store apart from later stores that reuse its id.
+  uint32_t generation = 0;
+  // Made outside the hooked allocator or before tracking (kBeforeTracking): its free may never
+  // be reported, so the view side retires it when its ArrayBuffer is collected.
+  bool origin_unknown = false;
+};
+
 // A consistent copy of the live records, taken under the lock, analysed without it.
 struct Snapshot {
   struct LiveStore {
@@ -56,17 +66,19 @@ class Tracker {
   // Records a view. A store unknown so far (allocated before tracking began) gets a record
   // of origin kBeforeTracking. Stores still kPendingCall take the view's stack: the view's own store
   // becomes kBufferCall if the view spans all of it, else kPoolSlab; any other pending store
-  // becomes kBufferCall. `store_out`, when given, receives the view's store (or kNoStore).
-  ViewId OnViewCreated(const NewView& view, StoreId* store_out = nullptr);
+  // becomes kBufferCall. `store_out`, when given, receives the view's store.
+  ViewId OnViewCreated(const NewView& view, ViewStore* store_out = nullptr);
   // The view was garbage-collected.
   void OnViewCollected(ViewId id);
+  // The view's ArrayBuffer was detached (transferred): the view holds no bytes any more.
+  void OnViewDetached(ViewId id);
   // A tracked call threw: the stores it made (still kPendingCall) have no view to locate them
   // and become kOther, so the next call's view does not claim them.
   void OnTrackedCallFailed();
-  // The store's ArrayBuffer object was garbage-collected: no JS can reach the memory, though
-  // V8 frees it only later (on a sweeper thread). Ignored unless `id` is still the live store
-  // at `data`.
-  void OnStoreUnreachable(StoreId id, const void* data);
+  // The ArrayBuffer of a store of unknown origin (ViewStore::origin_unknown) was collected.
+  // Ignored unless `id` still names that store (same generation): ids are reused, and an old
+  // ArrayBuffer's callback must never retire a newer store.
+  void OnStoreUnreachable(StoreId id, uint32_t generation);
 
   Snapshot TakeSnapshot() const;
   const Clock& clock() const { return *clock_; }
@@ -80,6 +92,8 @@ class Tracker {
   // Forgets a store's address and marks it dead; its slot is reused once no view names it.
   void RetireStoreLocked(StoreId id);
   void ReleaseStoreIfUnusedLocked(StoreId id);
+  // The view no longer names its store; the store's slot is released if nothing else needs it.
+  void DropViewStoreLocked(ViewRecord& view);
 
   const Clock* clock_;
   // Guards every member below. A std::mutex, not absl::Mutex: there are two uncontended round
@@ -89,6 +103,7 @@ class Tracker {
   // Slots are reused through the free lists, so ids stay small and records contiguous.
   std::vector<StoreRecord> stores_;
   std::vector<bool> store_live_;
+  std::vector<uint32_t> store_generation_;  // bumped each time a slot is reused
   std::vector<StoreId> free_stores_;
   absl::flat_hash_map<uintptr_t, StoreId> store_by_address_;
   std::vector<StoreId> pending_;

@@ -50,6 +50,7 @@ void TrackedCallFailed(const FunctionCallbackInfo<Value>&) {
 // start(): turns tracking on (idempotent); returns the current time in nanoseconds.
 void Start(const FunctionCallbackInfo<Value>& args) {
   Session& session = Session::Get();
+  Views();  // before the first store is recorded: it sets how V8 sweeps ArrayBuffers
   session.Start();
   args.GetReturnValue().Set(static_cast<double>(session.clock().NowNanos()));
 }
@@ -71,15 +72,15 @@ std::optional<double> Budget(double bytes) {
 // fields, its totals and its text, from one analysis; with forReport, also the JSON report and
 // whether the flags' budgets are exceeded.
 // The views a heap snapshot finds for each entry's stores, in the entries' order.
-HeapCheck CheckHeap(Isolate* isolate, const LeakOverview& overview) {
+HeapCheck CheckHeap(Isolate* isolate, const Snapshot& snapshot, const LeakOverview& overview) {
+  const auto buffer_of = Views().BuffersOf(isolate, snapshot);
   std::vector<Local<v8::ArrayBuffer>> buffers;
   // Each entry's buffers are the span [first, first + count) of `buffers`.
   std::vector<std::pair<size_t, size_t>> spans;
   auto add_entry = [&](const std::vector<StoreId>& stores) {
     const size_t first = buffers.size();
     for (StoreId store : stores) {
-      Local<v8::ArrayBuffer> buffer = Views().BufferOf(isolate, store);
-      if (!buffer.IsEmpty()) buffers.push_back(buffer);
+      if (auto it = buffer_of.find(store); it != buffer_of.end()) buffers.push_back(it->second);
     }
     spans.emplace_back(first, buffers.size() - first);
   };
@@ -120,13 +121,15 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   options.big_buffer_cutoff =
       big_cutoff >= 1.8e19 ? SIZE_MAX : static_cast<size_t>(std::ceil(big_cutoff));
   options.created_since_nanos = static_cast<int64_t>(NumberArg(args, 2));
-  const LeakOverview overview = Analyze(session.tracker().TakeSnapshot(), options);
+  Views().ForgetDetachedViews(isolate);
+  const Snapshot snapshot = session.tracker().TakeSnapshot();
+  const LeakOverview overview = Analyze(snapshot, options);
 
   const FrameTable& frames = session.frames();
   const StackTree& stacks = session.stacks();
   HeapCheck heap_check;
   const bool verify = args[4]->IsTrue();
-  if (verify) heap_check = CheckHeap(isolate, overview);
+  if (verify) heap_check = CheckHeap(isolate, snapshot, overview);
   Local<Object> result =
       OverviewObject(context, overview, frames, stacks, verify ? &heap_check : nullptr);
   Set(context, result, "text", Str(isolate, FormatOverview(overview, frames, stacks)));

@@ -12,15 +12,28 @@ ViewRegistry* ViewRegistry::instance_ = nullptr;
 
 namespace {
 
+// A weak callback's parameter is the record's id itself, so a handle costs no allocation.
 void* IdParameter(uint32_t id) { return reinterpret_cast<void*>(static_cast<uintptr_t>(id)); }
 
 uint32_t IdOf(const v8::WeakCallbackInfo<void>& info) {
   return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(info.GetParameter()));
 }
 
+// Each store is recorded when the allocator frees it, and V8 frees stores only on a sweeper
+// thread, some time after the collection that found their last ArrayBuffer dead. Sweeping at
+// the end of the collection itself (V8's non-concurrent mode, which V8 also uses when it has to
+// reduce memory) makes a dead store's record go when its ArrayBuffer does.
+void SweepArrayBuffersAtCollection() {
+  static constexpr char kFlag[] = "--no-concurrent-array-buffer-sweeping";
+  v8::V8::SetFlagsFromString(kFlag, sizeof(kFlag) - 1);
+}
+
 }  // namespace
 
-ViewRegistry::ViewRegistry(Session& session) : session_(session) { instance_ = this; }
+ViewRegistry::ViewRegistry(Session& session) : session_(session) {
+  instance_ = this;
+  SweepArrayBuffersAtCollection();
+}
 
 ViewRegistry::~ViewRegistry() {
   for (auto& view : views_) view.Reset();
@@ -40,24 +53,58 @@ void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, V
     created.store_size = buffer->ByteLength();
   }
   created.stack = CaptureStack(isolate, session_);
-  StoreId store = kNoStore;
+  ViewStore store;
   const ViewId id = session_.tracker().OnViewCreated(created, &store);
   if (id >= views_.size()) views_.resize(id + 1);
   views_[id].Reset(isolate, view);
   views_[id].SetWeak(IdParameter(id), &OnViewCollected, v8::WeakCallbackType::kParameter);
 
-  if (store == kNoStore) return;
-  if (store >= buffers_.size()) buffers_.resize(store + 1);
-  BufferHandle& watched = buffers_[store];
-  if (!watched.handle.IsEmpty() && watched.data == created.store_data) return;
+  if (store.id == kNoStore) return;
+  if (store.id >= buffers_.size()) buffers_.resize(store.id + 1);
+  WatchedBuffer& watched = buffers_[store.id];
+  if (!watched.handle.IsEmpty() && watched.generation == store.generation) return;
   watched.handle.Reset(isolate, buffer);
-  watched.handle.SetWeak(IdParameter(store), &OnBufferCollected, v8::WeakCallbackType::kParameter);
-  watched.data = created.store_data;
+  if (store.origin_unknown) {
+    watched.handle.SetWeak(IdParameter(store.id), &OnBufferCollected,
+                           v8::WeakCallbackType::kParameter);
+  } else {
+    watched.handle.SetWeak();
+  }
+  watched.generation = store.generation;
 }
 
-v8::Local<v8::ArrayBuffer> ViewRegistry::BufferOf(v8::Isolate* isolate, StoreId store) const {
-  if (store >= buffers_.size() || buffers_[store].handle.IsEmpty()) return {};
-  return buffers_[store].handle.Get(isolate);
+void ViewRegistry::ForgetDetachedViews(v8::Isolate* isolate) {
+  for (ViewId id = 0; id < views_.size(); ++id) {
+    if (views_[id].IsEmpty()) continue;
+    v8::HandleScope scope(isolate);
+    const v8::Local<v8::Uint8Array> view = views_[id].Get(isolate);
+    // A detached view reads as length 0; HasBuffer first, so that a view whose bytes are on
+    // the JS heap is never made to allocate a store.
+    if (view->ByteLength() == 0 && view->HasBuffer() && view->Buffer()->WasDetached()) {
+      session_.tracker().OnViewDetached(id);
+    }
+  }
+}
+
+absl::flat_hash_map<StoreId, v8::Local<v8::ArrayBuffer>> ViewRegistry::BuffersOf(
+    v8::Isolate* isolate, const Snapshot& snapshot) const {
+  absl::flat_hash_map<StoreId, v8::Local<v8::ArrayBuffer>> buffers;
+  for (const Snapshot::LiveView& live : snapshot.views) {
+    const StoreId store = live.record.store;
+    if (store == kNoStore || live.id >= views_.size() || views_[live.id].IsEmpty() ||
+        buffers.contains(store)) {
+      continue;
+    }
+    const v8::Local<v8::Uint8Array> view = views_[live.id].Get(isolate);
+    if (view->HasBuffer()) buffers.emplace(store, view->Buffer());
+  }
+  for (const Snapshot::LiveStore& live : snapshot.stores) {
+    if (live.id >= buffers_.size() || buffers_[live.id].handle.IsEmpty()) continue;
+    const v8::Local<v8::ArrayBuffer> buffer = buffers_[live.id].handle.Get(isolate);
+    // A detached ArrayBuffer no longer holds the store (a transfer moved it).
+    if (!buffer->WasDetached()) buffers.try_emplace(live.id, buffer);
+  }
+  return buffers;
 }
 
 void ViewRegistry::OnViewCollected(const v8::WeakCallbackInfo<void>& info) {
@@ -72,10 +119,9 @@ void ViewRegistry::OnBufferCollected(const v8::WeakCallbackInfo<void>& info) {
   ViewRegistry* registry = instance_;
   if (registry == nullptr) return;
   const StoreId id = IdOf(info);
-  BufferHandle& watched = registry->buffers_[id];
+  WatchedBuffer& watched = registry->buffers_[id];
   watched.handle.Reset();
-  registry->session_.tracker().OnStoreUnreachable(id, watched.data);
-  watched.data = nullptr;
+  registry->session_.tracker().OnStoreUnreachable(id, watched.generation);
 }
 
 }  // namespace slab_hunter

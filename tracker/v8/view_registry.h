@@ -1,13 +1,18 @@
-// ViewRegistry: one weak v8::Global per tracked Buffer view, and one per ArrayBuffer those views
-// share; when V8 collects either, its record is retired at once. (V8 frees a backing store only
-// later, on a sweeper thread: waiting for the allocator's Free would report dead stores as
-// live.) Isolate thread only.
+// ViewRegistry: one weak v8::Global per tracked Buffer view; when V8 collects one, its record is
+// retired at once. And one per ArrayBuffer those views share, for the heap check to find the
+// views the hooks cannot see. Stores live until the allocator frees them (tracking makes V8
+// sweep ArrayBuffers at the end of each collection, so that is as soon as the last ArrayBuffer
+// holding them dies, however often they were transferred); only stores of unknown origin, whose
+// free may never reach the allocator, are retired when their ArrayBuffer is collected.
+// Isolate thread only.
 #ifndef SLAB_HUNTER_TRACKER_V8_VIEW_REGISTRY_H_
 #define SLAB_HUNTER_TRACKER_V8_VIEW_REGISTRY_H_
 
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "tracker/core/records.h"
+#include "tracker/core/tracker.h"
 #include "v8.h"
 
 namespace slab_hunter {
@@ -26,8 +31,14 @@ class ViewRegistry {
   // is never made to allocate a backing store.
   void Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api);
 
-  // The ArrayBuffer of a store some tracked view was made on, while it lives; empty otherwise.
-  v8::Local<v8::ArrayBuffer> BufferOf(v8::Isolate* isolate, StoreId store) const;
+  // Tells the tracker which views' ArrayBuffers were detached (transferred) since they were
+  // made: such a view holds no bytes. V8 says nothing at a detach, so this looks before a report.
+  void ForgetDetachedViews(v8::Isolate* isolate);
+
+  // The ArrayBuffer that now holds each store of `snapshot` that a live tracked view sits on,
+  // or, for a store whose tracked views are gone, the one they were made on while it lives.
+  absl::flat_hash_map<StoreId, v8::Local<v8::ArrayBuffer>> BuffersOf(
+      v8::Isolate* isolate, const Snapshot& snapshot) const;
 
  private:
   // The weak callback's parameter is the ViewId itself, so a tracked view costs no allocation
@@ -38,13 +49,14 @@ class ViewRegistry {
 
   // Indexed by ViewId; the tracker reuses ids of collected views, and so do these slots.
   std::vector<v8::Global<v8::Uint8Array>> views_;
-  // Indexed by StoreId, with the store's address: a slot's store may be freed and its id reused
-  // before the old ArrayBuffer's callback runs, and the tracker checks the pair.
-  struct BufferHandle {
+  // Indexed by StoreId, with the generation of the store they were watched for (the id may be
+  // reused before a callback runs). Stores of unknown origin have a callback; the others' handles
+  // are just cleared by V8.
+  struct WatchedBuffer {
     v8::Global<v8::ArrayBuffer> handle;
-    const void* data = nullptr;
+    uint32_t generation = 0;
   };
-  std::vector<BufferHandle> buffers_;
+  std::vector<WatchedBuffer> buffers_;
   Session& session_;
 };
 
