@@ -80,6 +80,17 @@ const oursReport = median(reports.ours.map((r) => r.ms));
 rows.push({ workload: 'report (100k views)', ours: oursReport, seed: median(reports.seed.map((r) => r.ms)) });
 check('(c) getLeakStats() with 100,000 live views', oursReport, 50, ' ms');
 
+// (e) The pause of a report's full collection on heaps of 100 MB and 1 GB of small objects.
+for (const megabytes of [100, 1000]) {
+  const pauses = alternate({
+    ours: () => measure(binary, `pause${megabytes}`, 'ours', ['--max-old-space-size=4096']),
+  }).ours;
+  rows.push({ workload: `report on a ${megabytes} MB heap, with its collection`,
+              ours: median(pauses.map((r) => r.ms)) });
+  rows.push({ workload: `report on a ${megabytes} MB heap, { collect: false }`,
+              ours: median(pauses.map((r) => r.withoutCollectionMs)) });
+}
+
 // Memory per live view: RSS over untracked, 300,000 live small Buffers.
 const memory = alternate({
   untracked: () => measure(binary, 'memory', 'untracked', ['--expose-gc']),

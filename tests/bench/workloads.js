@@ -1,7 +1,7 @@
 'use strict';
 
 // One benchmark workload in one mode, timed from inside: prints {ms, ...} as JSON.
-// Usage: BINARY workloads.js <alloc|stream|report|memory> <untracked|ours|seed> [seed path]
+// Usage: BINARY workloads.js <alloc|stream|report|memory|pause<MB>> <untracked|ours|seed> [seed path]
 // The tracker (ours or the seed) is set up before the timed part; what is timed is the
 // program's own work, so the ratios are the cost a tracked program pays.
 
@@ -88,6 +88,31 @@ function report() {
   }, 50);
 }
 
+// (e) The pause a report's full collection adds, on a heap of <MB> megabytes of small linked
+// objects (the worst case for marking): getLeakStats() with and without its collection.
+function pause(megabytes) {
+  const heap = [];
+  let previous = null;
+  while (process.memoryUsage().heapUsed < megabytes * 1e6) {
+    for (let i = 0; i < 100000; i++) {
+      previous = { id: i, name: `object ${i}`, previous };
+      if (i % 100 === 0) { heap.push(previous); previous = null; }
+    }
+  }
+  for (let i = 0; i < 1000; i++) kept.push(Buffer.allocUnsafe(16));
+  const time = (options) => {
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const start = now();
+      getLeakStats(options);
+      times.push(now() - start);
+    }
+    return times.sort((a, b) => a - b)[1];
+  };
+  print({ ms: time(), withoutCollectionMs: time({ collect: false }),
+          heapMB: Math.round(process.memoryUsage().heapUsed / 1e6), objects: heap.length * 100 });
+}
+
 // (d) Memory: 300,000 live small Buffers; the caller subtracts the untracked run's figure.
 function memory() {
   gc();
@@ -99,4 +124,5 @@ function memory() {
   }, 50);
 }
 
-({ alloc, stream, report, memory })[workload]();
+if (workload.startsWith('pause')) pause(Number(workload.slice('pause'.length)));
+else ({ alloc, stream, report, memory })[workload]();

@@ -8,6 +8,7 @@
 #include "tracker/core/analysis.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
+#include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
 #include "tracker/v8/overview_object.h"
 #include "tracker/v8/session.h"
@@ -163,9 +164,10 @@ void CaptureStats(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(result);
 }
 
-// collectGarbage(): full collections, so that an end-of-run report counts only what is live.
+// collectGarbage(): one full collection, so that the report made next counts only what is
+// reachable.
 void CollectGarbage(const FunctionCallbackInfo<Value>& args) {
-  args.GetIsolate()->LowMemoryNotification();
+  CollectAllGarbageOnce(args.GetIsolate());
 }
 
 Local<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {

@@ -190,8 +190,11 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
   // { verify: true } adds each entry's `heapViews`, found in a V8 heap snapshot.
   return function getLeakStats(options = kNoOptions) {
     validateObject(options, 'options');
-    const { verify = false } = options;
+    const { verify = false, collect = true } = options;
     validateBoolean(verify, 'options.verify');
+    validateBoolean(collect, 'options.collect');
+    // One full collection first, so that only reachable Buffers are counted.
+    if (collect) binding.collectGarbage();
     return new LeakOverview(
       binding.analyze(msLeakCutoff, bigBufferCutoff, since, false, verify));
   };
@@ -207,7 +210,10 @@ function huntFromFlags(settings) {
   const analyze = (forReport) => binding.analyze(
     settings.leakCutoffMs, settings.bigBufferCutoff, since, forReport,
     forReport && settings.verifyHeap);
-  const printOverview = () => process.stderr.write(`${analyze(false).text}\n`);
+  const printOverview = () => {
+    binding.collectGarbage();
+    process.stderr.write(`${analyze(false).text}\n`);
+  };
 
   if (settings.intervalMs > 0) setInterval(printOverview, settings.intervalMs).unref();
   process.on('SIGUSR2', printOverview);
