@@ -72,3 +72,32 @@ test('overlapping views: the bytes neither covers are counted once', () => {
   assert.ok(report.totalUnreferencedBytes >= 850);
   assert.strictEqual(a[0].hint, 'copy-out');
 });
+
+// Every entry lists every view of its stores, whichever entry names a store first.
+const heapViewsOf = (entry) => entry.heapViews.map((v) => `${v.type} at ${v.retainerPath}`).sort();
+
+test('the heap check lists a store\'s views under the big entry and the slab entry it backs', () => {
+  const report = runRetention('big-and-subarray', true);
+  const big = entriesAt(report.bigBufferLeaks, 'retention.js', line('shared-big'));
+  const slab = entriesAt(report.slabLeaks, 'retention.js', line('shared-view'));
+  assert.strictEqual(big.length, 1);
+  assert.strictEqual(slab.length, 1);
+  const both = ['Buffer at global / kept / big', 'Buffer at global / kept / view'];
+  assert.deepStrictEqual(heapViewsOf(big[0]), both);
+  assert.deepStrictEqual(heapViewsOf(slab[0]), both);
+});
+
+test('the heap check lists both pooled Buffers under each of the two sites sharing their slab', () => {
+  const report = runRetention('two-sites-one-slab', true);
+  assert.strictEqual(report.sameSlab, true);
+  const a = entriesAt(report.slabLeaks, 'retention.js', line('pool-a'));
+  const b = entriesAt(report.slabLeaks, 'retention.js', line('pool-b'));
+  assert.strictEqual(a.length, 1);
+  assert.strictEqual(b.length, 1);
+  const both = ['Buffer at global / kept / a', 'Buffer at global / kept / b'];
+  assert.deepStrictEqual(heapViewsOf(a[0]), both);
+  assert.deepStrictEqual(heapViewsOf(b[0]), both);
+  // 8192-byte slab, 200 bytes in view, the rest split between the two sites.
+  assert.strictEqual(a[0].unreferencedBytes, 3996);
+  assert.strictEqual(b[0].unreferencedBytes, 3996);
+});

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -113,10 +114,12 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
   std::vector<std::vector<HeapView>> views(buffers.size());
   const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot();
   // Objects get their snapshot ids while a snapshot is taken: ask only afterwards.
-  absl::flat_hash_map<const HeapGraphNode*, size_t> wanted;
+  // One ArrayBuffer can be wanted at several indices (a store behind several entries): each
+  // of them gets every view.
+  absl::flat_hash_map<const HeapGraphNode*, std::vector<size_t>> wanted;
   for (size_t i = 0; i < buffers.size(); ++i) {
     const HeapGraphNode* node = snapshot->GetNodeById(profiler->GetObjectId(buffers[i]));
-    if (node != nullptr) wanted.emplace(node, i);
+    if (node != nullptr) wanted[node].push_back(i);
   }
   const RetainerPaths paths(isolate, snapshot);
   // A view references its ArrayBuffer through its internal "buffer" edge (V8's snapshot
@@ -128,8 +131,8 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
       if (edge->GetType() != HeapGraphEdge::kInternal) continue;
       auto target = wanted.find(edge->GetToNode());  // before the name: names cost a string
       if (target == wanted.end() || ToUtf8(isolate, edge->GetName()) != "buffer") continue;
-      views[target->second].push_back(
-          HeapView{ToUtf8(isolate, node->GetName()), paths.PathTo(isolate, node)});
+      const HeapView view{ToUtf8(isolate, node->GetName()), paths.PathTo(isolate, node)};
+      for (size_t index : target->second) views[index].push_back(view);
     }
   }
   const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
