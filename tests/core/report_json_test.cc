@@ -43,11 +43,11 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
   const StackId top_stack = stacks.Intern({top_id});
 
   LeakOverview overview;
-  overview.big_buffer_leaks.push_back({stack, 2, 200000});
+  overview.big_buffer_leaks.push_back({{stack, 2}, 200000});
   overview.big_buffer_leaks.back().retainers = {{top_stack, 2, 32}, {kNoStack, 1, 8}};
   overview.big_buffer_leaks.back().unreferenced_bytes = 199960;
   overview.big_buffer_leaks.back().hint = FixHint::kCopyOut;
-  overview.slab_leaks.push_back({stack, 3, 24000, 12000.5});
+  overview.slab_leaks.push_back({{stack, 3}, 24000, 12000.5});
   overview.slab_leaks.back().unreferenced_bytes = 11999.25;
   overview.total_big_buffer_leaks = 200000;
   overview.total_slab_leaks = 12000.5;
@@ -86,7 +86,7 @@ TEST(FormatJsonTest, HintNames) {
   const FixHint hints[] = {FixHint::kUnslab, FixHint::kAllocUnsafeSlow, FixHint::kCopyOut,
                            FixHint::kNone};
   for (const FixHint hint : hints) {
-    overview.slab_leaks.push_back({kNoStack, 1, 10, 10});
+    overview.slab_leaks.push_back({{kNoStack, 1}, 10, 10});
     overview.slab_leaks.back().hint = hint;
   }
   const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings());
@@ -101,13 +101,18 @@ TEST(FormatJsonTest, HintNames) {
 TEST(FormatJsonTest, HeapViewsWhenACheckRan) {
   LeakOverview overview;
   overview.big_buffer_leaks.push_back({});
-  HeapCheck check;
-  check.big_buffer_leaks.push_back({{"DataView", "global / dv"}, {"Buffer", "global / \"q\""}});
-  const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings(), &check);
+  overview.big_buffer_leaks.back().heap_views =
+      std::vector<HeapView>{{"DataView", "global / dv"}, {"Buffer", "global / \"q\""}};
+  overview.slab_leaks.push_back({});
+  overview.slab_leaks.back().heap_views.emplace();  // checked, nothing found
+  const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings());
   EXPECT_NE(json.find(",\"heapViews\":[{\"type\":\"DataView\",\"retainerPath\":\"global / dv\"},"
-                      "{\"type\":\"Buffer\",\"retainerPath\":\"global / \\\"q\\\"\"}]}"),
+                      "{\"type\":\"Buffer\",\"retainerPath\":\"global / \\\"q\\\"\"}]}],"),
             std::string::npos)
       << json;
+  EXPECT_NE(json.find(",\"hint\":null,\"heapViews\":[]}]}"), std::string::npos) << json;
+  overview.big_buffer_leaks.back().heap_views.reset();
+  overview.slab_leaks.back().heap_views.reset();
   EXPECT_EQ(FormatJson(overview, FrameTable(), StackTree(), ReportSettings()).find("heapViews"),
             std::string::npos);
 }

@@ -110,17 +110,17 @@ TEST_F(FormatOverviewTest, SmallOverview) {
   const StackId slab = StackOf({MakeFrame("Reader", "/app/slab.js", 5, 9, true)});
 
   LeakOverview overview;
-  overview.big_buffer_leaks.push_back({big, 10, 100000});
+  overview.big_buffer_leaks.push_back({{big, 10}, 100000});
   overview.big_buffer_leaks.back().retainers = {{slab, 10, 160}};
   overview.big_buffer_leaks.back().unreferenced_bytes = 99840;
   overview.big_buffer_leaks.back().hint = FixHint::kCopyOut;
-  overview.big_buffer_leaks.push_back({kNoStack, 1, 4500});
+  overview.big_buffer_leaks.push_back({{kNoStack, 1}, 4500});
   overview.big_buffer_leaks.back().retainers = {{big, 1, 4500}};
-  overview.slab_leaks.push_back({slab, 10, 80920, 80920});
+  overview.slab_leaks.push_back({{slab, 10}, 80920, 80920});
   overview.slab_leaks.back().retainers = {{slab, 10, 1000}, {kNoStack, 1, 50}};
   overview.slab_leaks.back().unreferenced_bytes = 80870;
   overview.slab_leaks.back().hint = FixHint::kAllocUnsafeSlow;
-  overview.slab_leaks.push_back({big, 2, 16184, 8092});
+  overview.slab_leaks.push_back({{big, 2}, 16184, 8092});
   overview.slab_leaks.back().unreferenced_bytes = 8092;
   overview.slab_leaks.back().hint = FixHint::kUnslab;
   overview.total_big_buffer_leaks = 104500;

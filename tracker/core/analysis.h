@@ -4,12 +4,15 @@
 #ifndef SLAB_HUNTER_TRACKER_CORE_ANALYSIS_H_
 #define SLAB_HUNTER_TRACKER_CORE_ANALYSIS_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "tracker/core/fix_hint.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/heap_views.h"
 #include "tracker/core/retention.h"
 #include "tracker/core/tracker.h"
 
@@ -27,34 +30,52 @@ struct AnalysisOptions {
 // A view is a slab leak when its store is at least this many times its own length.
 inline constexpr size_t kSlabRetainerRatio = 10;
 
-// Live stores made for one Buffer (kBufferCall) or outside Buffer calls (kOther), >=
-// big_buffer_cutoff bytes, old enough, by allocation site. Pool slabs and stores from before
-// tracking began are never big-buffer leaks.
-struct BigBufferLeak {
+// What both kinds of entry hold beyond the seed's size fields, and each report writes once for
+// both: the site, how many, who retains the memory, how much of it nothing reads, the fix.
+struct LeakEntry {
   StackId stack = kNoStack;
   uint64_t amount = 0;
-  double total_size = 0;  // bytes, summed over the stores
-  // The live views on the stores, by creation site. Empty when only untracked code holds them.
+  // The live views on the entry's stores, by creation site. Empty when only untracked code
+  // holds them.
   std::vector<Retainer> retainers;
-  double unreferenced_bytes = 0;  // summed over the stores
-  // kCopyOut when a view shorter than its store keeps it, else kNone.
+  double unreferenced_bytes = 0;
   FixHint hint = FixHint::kNone;
-  std::vector<StoreId> stores;  // the entry's stores, ascending (for the heap-snapshot check)
+  std::vector<StoreId> stores;  // the stores behind the entry, ascending, each once
+  // Every view of `stores` a heap snapshot found (getLeakStats({ verify: true })); unset when
+  // no heap check ran.
+  std::optional<std::vector<HeapView>> heap_views;
+};
+
+// A number field of the seed's entries, by its name in JS and JSON.
+struct SeedField {
+  const char* name;
+  double value;
+};
+
+// Live stores made for one Buffer (kBufferCall) or outside Buffer calls (kOther), >=
+// big_buffer_cutoff bytes, old enough, by allocation site. Pool slabs and stores from before
+// tracking began are never big-buffer leaks. unreferenced_bytes is summed over the stores; the
+// hint is kCopyOut when a view shorter than its store keeps it, else kNone.
+struct BigBufferLeak : LeakEntry {
+  double total_size = 0;  // bytes, summed over the stores
+
+  // The seed's fields after `amount`, in its order.
+  std::array<SeedField, 1> SeedFields() const { return {{{"totalSize", total_size}}}; }
 };
 
 // Live views old enough whose store is >= kSlabRetainerRatio x their length, by creation site.
-struct SlabLeak {
-  StackId stack = kNoStack;
-  uint64_t amount = 0;
+// Its retainers are every live view on the stores its views sit on, its own included; its
+// unreferenced bytes are each store's split equally among the store's live views, summed over
+// the entry's views, so that the entries' shares never add up to more than the stores hold; its
+// hint is that of the API that made most of its views.
+struct SlabLeak : LeakEntry {
   double total_leaked_bytes = 0;             // sum of (store size - view length)
   double normalised_total_leaked_bytes = 0;  // each term divided by the store's live views
-  // Every live view on the stores the entry's views sit on, the entry's own included.
-  std::vector<Retainer> retainers;
-  // Each store's unreferenced bytes split equally among its live views, summed over the
-  // entry's views: the entries' shares never add up to more than the stores hold.
-  double unreferenced_bytes = 0;
-  FixHint hint = FixHint::kNone;  // from the API that made most of the entry's views
-  std::vector<StoreId> stores;    // the stores its views sit on, ascending, each once
+
+  std::array<SeedField, 2> SeedFields() const {
+    return {{{"totalLeakedBytes", total_leaked_bytes},
+             {"normalisedTotalLeakedBytes", normalised_total_leaked_bytes}}};
+  }
 };
 
 struct LeakOverview {

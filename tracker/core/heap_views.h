@@ -1,5 +1,5 @@
-// HeapView and HeapCheck: what a heap-snapshot check found for a report's entries - every view
-// of their backing stores and the path that keeps it alive. Found by the V8 glue, reported here.
+// HeapView: a view of a report entry's backing store as a heap-snapshot check found it, with the
+// path that keeps it alive. Found by the V8 glue, reported here.
 #ifndef SLAB_HUNTER_TRACKER_CORE_HEAP_VIEWS_H_
 #define SLAB_HUNTER_TRACKER_CORE_HEAP_VIEWS_H_
 
@@ -13,12 +13,6 @@ struct HeapView {
   // From the global object (or a GC root) down to the view, e.g. "global / cache / keys / [0]";
   // empty if unreachable.
   std::string retainer_path;
-};
-
-// Per entry of a LeakOverview, in its order.
-struct HeapCheck {
-  std::vector<std::vector<HeapView>> big_buffer_leaks;
-  std::vector<std::vector<HeapView>> slab_leaks;
 };
 
 }  // namespace slab_hunter

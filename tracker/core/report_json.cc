@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 
 namespace slab_hunter {
 namespace {
@@ -48,19 +49,49 @@ void AppendLocation(std::string* out, const FrameTable& frames, const StackTree&
   AppendFrames(out, frames, stacks, stack);
 }
 
-// The retention fields added to both kinds of entry (within version 1: fields are only added).
-void AppendRetention(std::string* out, const FrameTable& frames, const StackTree& stacks,
-                     const std::vector<Retainer>& retainers, double unreferenced_bytes,
-                     FixHint hint) {
-  out->append(",\"retainers\":[");
-  for (size_t i = 0; i < retainers.size(); ++i) {
-    out->append(i == 0 ? "{" : ",{");
-    AppendLocation(out, frames, stacks, retainers[i].stack);
-    absl::StrAppend(out, ",\"amount\":", retainers[i].amount,
-                    ",\"bytes\":", JsonNumber(retainers[i].bytes), "}");
+void AppendHeapViews(std::string* out, const std::vector<HeapView>& views) {
+  out->append(",\"heapViews\":[");
+  for (size_t i = 0; i < views.size(); ++i) {
+    absl::StrAppend(out, i == 0 ? "" : ",", "{\"type\":", JsonString(views[i].type),
+                    ",\"retainerPath\":", JsonString(views[i].retainer_path), "}");
   }
-  absl::StrAppend(out, "],\"unreferencedBytes\":", JsonNumber(unreferenced_bytes),
-                  ",\"hint\":", hint == FixHint::kNone ? "null" : JsonString(FixHintName(hint)));
+  out->append("]");
+}
+
+// One entry of either kind: location, frames and amount, the seed's size fields, then what
+// both kinds add (retainers, unreferenced bytes, hint; the heap's views after a heap check).
+// Within version 1 fields are only added.
+void AppendEntry(std::string* out, const LeakEntry& leak, absl::Span<const SeedField> seed_fields,
+                 const FrameTable& frames, const StackTree& stacks) {
+  out->append("{");
+  AppendLocation(out, frames, stacks, leak.stack);
+  absl::StrAppend(out, ",\"amount\":", leak.amount);
+  for (const SeedField& field : seed_fields) {
+    absl::StrAppend(out, ",\"", field.name, "\":", JsonNumber(field.value));
+  }
+  out->append(",\"retainers\":[");
+  for (size_t i = 0; i < leak.retainers.size(); ++i) {
+    out->append(i == 0 ? "{" : ",{");
+    AppendLocation(out, frames, stacks, leak.retainers[i].stack);
+    absl::StrAppend(out, ",\"amount\":", leak.retainers[i].amount,
+                    ",\"bytes\":", JsonNumber(leak.retainers[i].bytes), "}");
+  }
+  absl::StrAppend(out, "],\"unreferencedBytes\":", JsonNumber(leak.unreferenced_bytes),
+                  ",\"hint\":",
+                  leak.hint == FixHint::kNone ? "null" : JsonString(FixHintName(leak.hint)));
+  if (leak.heap_views) AppendHeapViews(out, *leak.heap_views);
+  out->append("}");
+}
+
+template <typename Leak>
+void AppendEntries(std::string* out, const std::vector<Leak>& leaks, const FrameTable& frames,
+                   const StackTree& stacks) {
+  out->append("[");
+  for (size_t i = 0; i < leaks.size(); ++i) {
+    if (i > 0) out->append(",");
+    AppendEntry(out, leaks[i], leaks[i].SeedFields(), frames, stacks);
+  }
+  out->append("]");
 }
 
 }  // namespace
@@ -96,18 +127,8 @@ BudgetVerdict CheckBudgets(const LeakOverview& overview, const Budgets& budgets)
   return verdict;
 }
 
-void AppendHeapViews(std::string* out, const std::vector<HeapView>& views) {
-  out->append(",\"heapViews\":[");
-  for (size_t i = 0; i < views.size(); ++i) {
-    absl::StrAppend(out, i == 0 ? "" : ",", "{\"type\":", JsonString(views[i].type),
-                    ",\"retainerPath\":", JsonString(views[i].retainer_path), "}");
-  }
-  out->append("]");
-}
-
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
-                       const StackTree& stacks, const ReportSettings& settings,
-                       const HeapCheck* heap_check) {
+                       const StackTree& stacks, const ReportSettings& settings) {
   const BudgetVerdict verdict = CheckBudgets(overview, settings.budgets);
   std::string out;
   absl::StrAppend(&out, "{\"schema\":\"slab-hunter-report\",\"version\":", kReportSchemaVersion,
@@ -122,31 +143,11 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
                   JsonOptional(settings.budgets.big_buffer_leaks),
                   ",\"slabLeaks\":", JsonOptional(settings.budgets.slab_leaks),
                   ",\"exceeded\":", verdict.exceeded() ? "true" : "false", "}");
-  out.append(",\"bigBufferLeaks\":[");
-  for (size_t i = 0; i < overview.big_buffer_leaks.size(); ++i) {
-    const BigBufferLeak& leak = overview.big_buffer_leaks[i];
-    out.append(i == 0 ? "{" : ",{");
-    AppendLocation(&out, frames, stacks, leak.stack);
-    absl::StrAppend(&out, ",\"amount\":", leak.amount,
-                    ",\"totalSize\":", JsonNumber(leak.total_size));
-    AppendRetention(&out, frames, stacks, leak.retainers, leak.unreferenced_bytes, leak.hint);
-    if (heap_check != nullptr) AppendHeapViews(&out, heap_check->big_buffer_leaks[i]);
-    out.append("}");
-  }
-  out.append("],\"slabLeaks\":[");
-  for (size_t i = 0; i < overview.slab_leaks.size(); ++i) {
-    const SlabLeak& leak = overview.slab_leaks[i];
-    out.append(i == 0 ? "{" : ",{");
-    AppendLocation(&out, frames, stacks, leak.stack);
-    absl::StrAppend(&out, ",\"amount\":", leak.amount,
-                    ",\"totalLeakedBytes\":", JsonNumber(leak.total_leaked_bytes),
-                    ",\"normalisedTotalLeakedBytes\":",
-                    JsonNumber(leak.normalised_total_leaked_bytes));
-    AppendRetention(&out, frames, stacks, leak.retainers, leak.unreferenced_bytes, leak.hint);
-    if (heap_check != nullptr) AppendHeapViews(&out, heap_check->slab_leaks[i]);
-    out.append("}");
-  }
-  out.append("]}");
+  out.append(",\"bigBufferLeaks\":");
+  AppendEntries(&out, overview.big_buffer_leaks, frames, stacks);
+  out.append(",\"slabLeaks\":");
+  AppendEntries(&out, overview.slab_leaks, frames, stacks);
+  out.append("}");
   return out;
 }
 

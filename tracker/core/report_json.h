@@ -10,7 +10,6 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
-#include "tracker/core/heap_views.h"
 
 namespace slab_hunter {
 
@@ -37,10 +36,9 @@ struct ReportSettings {
   Budgets budgets;
 };
 
-// With `heap_check`, each entry also gets "heapViews": [{"type", "retainerPath"}].
+// Entries checked in the heap also get "heapViews": [{"type", "retainerPath"}].
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
-                       const StackTree& stacks, const ReportSettings& settings,
-                       const HeapCheck* heap_check = nullptr);
+                       const StackTree& stacks, const ReportSettings& settings);
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonString(std::string_view text);

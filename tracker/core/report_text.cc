@@ -77,26 +77,53 @@ std::string JsNumberString(double value) {
   return ShortestDecimal(value, std::chars_format::scientific);
 }
 
-// Under an entry's location, indented like its frames: who keeps its memory, what nothing reads,
-// and the fix. Only each retainer's first frame: that is the line the user wrote.
-void AppendRetention(std::string& out, const std::vector<Retainer>& retainers,
-                     double unreferenced_bytes, FixHint hint, const FrameTable& frames,
-                     const StackTree& stacks) {
-  const size_t shown = std::min(retainers.size(), kTextRetainerLines);
+// Under an entry's location, indented like its frames, what both kinds of entry add: who keeps
+// its memory, what nothing reads, and the fix. Only each retainer's first frame: that is the
+// line the user wrote.
+void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTable& frames,
+                        const StackTree& stacks) {
+  const size_t shown = std::min(entry.retainers.size(), kTextRetainerLines);
   for (size_t i = 0; i < shown; ++i) {
-    const Retainer& retainer = retainers[i];
+    const Retainer& retainer = entry.retainers[i];
     std::string stack = FormatStack(frames, stacks, retainer.stack);
     stack.resize(std::min(stack.size(), stack.find('\n')));
     absl::StrAppend(&out, "    retained by ", retainer.amount, " view(s) of ",
                     FormatBytes(retainer.bytes), " ", stack, "\n");
   }
-  if (retainers.size() > shown) {
-    absl::StrAppend(&out, "    ... and ", retainers.size() - shown, " more retainer sites\n");
+  if (entry.retainers.size() > shown) {
+    absl::StrAppend(&out, "    ... and ", entry.retainers.size() - shown,
+                    " more retainer sites\n");
   }
-  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(unreferenced_bytes), "\n");
-  if (hint != FixHint::kNone) {
+  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(entry.unreferenced_bytes), "\n");
+  if (entry.hint != FixHint::kNone) {
     // Debian's Abseil has its own string_view, which AlphaNum cannot take from std's.
-    out.append("    fix: ").append(FixHintText(hint)).append("\n");
+    out.append("    fix: ").append(FixHintText(entry.hint)).append("\n");
+  }
+}
+
+// The seed's line for each kind of entry, its location included.
+std::string SeedLine(const BigBufferLeak& entry, const FrameTable& frames,
+                     const StackTree& stacks) {
+  const double average = entry.total_size / static_cast<double>(entry.amount);
+  return absl::StrCat(entry.amount, " leaks of big buffers of avg size ", FormatBytes(average),
+                      " (total: ", FormatBytes(entry.total_size), ") ",
+                      FormatStack(frames, stacks, entry.stack), "\n");
+}
+
+std::string SeedLine(const SlabLeak& entry, const FrameTable& frames, const StackTree& stacks) {
+  const double average = entry.total_leaked_bytes / static_cast<double>(entry.amount);
+  return absl::StrCat(entry.amount, " leaks of avg ", FormatBytes(average),
+                      " (total: ", FormatBytes(entry.normalised_total_leaked_bytes),
+                      " normalised against retainers) ", FormatStack(frames, stacks, entry.stack),
+                      "\n");
+}
+
+template <typename Leak>
+void AppendEntries(std::string& out, const std::vector<Leak>& entries, const FrameTable& frames,
+                   const StackTree& stacks) {
+  for (const Leak& entry : entries) {
+    out += SeedLine(entry, frames, stacks);
+    AppendEntryDetails(out, entry, frames, stacks);
   }
 }
 
@@ -119,22 +146,9 @@ std::string FormatBytes(double bytes) {
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
                            const StackTree& stacks) {
   std::string out = "Big buffer potential leaks:\n";
-  for (const BigBufferLeak& entry : overview.big_buffer_leaks) {
-    const double average = entry.total_size / static_cast<double>(entry.amount);
-    absl::StrAppend(&out, entry.amount, " leaks of big buffers of avg size ",
-                    FormatBytes(average), " (total: ", FormatBytes(entry.total_size), ") ",
-                    FormatStack(frames, stacks, entry.stack), "\n");
-    AppendRetention(out, entry.retainers, entry.unreferenced_bytes, entry.hint, frames, stacks);
-  }
+  AppendEntries(out, overview.big_buffer_leaks, frames, stacks);
   out += "\nSlab retainers potential leaks:\n";
-  for (const SlabLeak& entry : overview.slab_leaks) {
-    const double average = entry.total_leaked_bytes / static_cast<double>(entry.amount);
-    absl::StrAppend(&out, entry.amount, " leaks of avg ", FormatBytes(average),
-                    " (total: ", FormatBytes(entry.normalised_total_leaked_bytes),
-                    " normalised against retainers) ", FormatStack(frames, stacks, entry.stack),
-                    "\n");
-    AppendRetention(out, entry.retainers, entry.unreferenced_bytes, entry.hint, frames, stacks);
-  }
+  AppendEntries(out, overview.slab_leaks, frames, stacks);
   absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
                   FormatBytes(overview.total_big_buffer_leaks),
                   "\nTotal potential slab-retainer leaks: ",

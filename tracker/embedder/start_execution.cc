@@ -1,6 +1,7 @@
 #include "tracker/embedder/start_execution.h"
 
 #include "tracker/v8/binding.h"
+#include "tracker/v8/v8_values.h"
 
 namespace slab_hunter {
 namespace {
@@ -14,19 +15,23 @@ using v8::MaybeLocal;
 using v8::String;
 using v8::Value;
 
-Local<String> Str(Isolate* isolate, const char* text) {
-  return String::NewFromUtf8(isolate, text).ToLocalChecked();
-}
-
 // Compiles `source` as a function of `parameters`, as Node compiles its builtins.
 MaybeLocal<Function> CompileFunction(Local<Context> context, const char* source,
                                      const char* resource_name,
                                      std::initializer_list<const char*> parameters) {
   Isolate* isolate = context->GetIsolate();
-  v8::ScriptOrigin origin(isolate, Str(isolate, resource_name));
-  v8::ScriptCompiler::Source script_source(Str(isolate, source), origin);
+  Local<String> name;
+  Local<String> text;
+  if (!NewString(isolate, resource_name).ToLocal(&name) ||
+      !NewString(isolate, source).ToLocal(&text)) {
+    return {};
+  }
+  v8::ScriptOrigin origin(isolate, name);
+  v8::ScriptCompiler::Source script_source(text, origin);
   std::vector<Local<String>> names;
-  for (const char* parameter : parameters) names.push_back(Str(isolate, parameter));
+  for (const char* parameter : parameters) {
+    if (!NewString(isolate, parameter).ToLocal(&names.emplace_back())) return {};
+  }
   return v8::ScriptCompiler::CompileFunction(context, &script_source, names.size(), names.data(),
                                              0, nullptr);
 }
@@ -55,7 +60,7 @@ MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
   Local<v8::Array> preload_array = v8::Array::New(isolate, static_cast<int>(preloads.size()));
   for (size_t i = 0; i < preloads.size(); ++i) {
     Local<String> preload;
-    if (!String::NewFromUtf8(isolate, preloads[i].c_str()).ToLocal(&preload) ||
+    if (!NewString(isolate, preloads[i]).ToLocal(&preload) ||
         preload_array->Set(context, static_cast<uint32_t>(i), preload).IsNothing()) {
       return {};
     }

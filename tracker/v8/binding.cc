@@ -69,44 +69,6 @@ std::optional<double> Budget(double bytes) {
   return bytes < 0 ? std::nullopt : std::optional<double>(bytes);
 }
 
-// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, forReport]): the seed's LeakOverview
-// fields, its totals and its text, from one analysis; with forReport, also the JSON report and
-// whether the flags' budgets are exceeded.
-// The views a heap snapshot finds for each entry's stores, in the entries' order.
-HeapCheck CheckHeap(Isolate* isolate, const Snapshot& snapshot, const LeakOverview& overview) {
-  const auto buffer_of = Views().BuffersOf(isolate, snapshot);
-  std::vector<Local<v8::ArrayBuffer>> buffers;
-  // Each entry's buffers are the span [first, first + count) of `buffers`.
-  std::vector<std::pair<size_t, size_t>> spans;
-  auto add_entry = [&](const std::vector<StoreId>& stores) {
-    const size_t first = buffers.size();
-    for (StoreId store : stores) {
-      if (auto it = buffer_of.find(store); it != buffer_of.end()) buffers.push_back(it->second);
-    }
-    spans.emplace_back(first, buffers.size() - first);
-  };
-  for (const BigBufferLeak& leak : overview.big_buffer_leaks) add_entry(leak.stores);
-  for (const SlabLeak& leak : overview.slab_leaks) add_entry(leak.stores);
-  const std::vector<std::vector<HeapView>> found = FindViewsInHeap(isolate, buffers);
-  auto views_of = [&](size_t entry) {
-    std::vector<HeapView> views;
-    for (size_t i = 0; i < spans[entry].second; ++i) {
-      const auto& of_buffer = found[spans[entry].first + i];
-      views.insert(views.end(), of_buffer.begin(), of_buffer.end());
-    }
-    return views;
-  };
-  HeapCheck check;
-  size_t entry = 0;
-  for (size_t i = 0; i < overview.big_buffer_leaks.size(); ++i) {
-    check.big_buffer_leaks.push_back(views_of(entry++));
-  }
-  for (size_t i = 0; i < overview.slab_leaks.size(); ++i) {
-    check.slab_leaks.push_back(views_of(entry++));
-  }
-  return check;
-}
-
 // analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, forReport[, verify]]): the overview's
 // fields, totals and text from one analysis; with forReport, also the JSON report and whether
 // the flags' budgets are exceeded; with verify, each entry's views as a heap snapshot finds
@@ -124,15 +86,12 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   options.created_since_nanos = static_cast<int64_t>(NumberArg(args, 2));
   Views().ForgetDetachedViews(isolate);
   const Snapshot snapshot = session.tracker().TakeSnapshot();
-  const LeakOverview overview = Analyze(snapshot, options);
+  LeakOverview overview = Analyze(snapshot, options);
+  if (args[4]->IsTrue()) CheckHeap(isolate, Views(), snapshot, overview);
 
   const FrameTable& frames = session.frames();
   const StackTree& stacks = session.stacks();
-  HeapCheck heap_check;
-  const bool verify = args[4]->IsTrue();
-  if (verify) heap_check = CheckHeap(isolate, snapshot, overview);
-  Local<Object> result =
-      OverviewObject(context, overview, frames, stacks, verify ? &heap_check : nullptr);
+  Local<Object> result = OverviewObject(context, overview, frames, stacks);
   Set(context, result, "text", Str(isolate, FormatOverview(overview, frames, stacks)));
   if (args[3]->IsTrue()) {
     const HuntSettings& hunt = session.settings();
@@ -143,7 +102,7 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
     report.budgets.big_buffer_leaks = Budget(hunt.fail_on_big);
     report.budgets.slab_leaks = Budget(hunt.fail_on_slab);
     Set(context, result, "json",
-        Str(isolate, FormatJson(overview, frames, stacks, report, verify ? &heap_check : nullptr)));
+        Str(isolate, FormatJson(overview, frames, stacks, report)));
     Set(context, result, "overBudget",
         v8::Boolean::New(isolate, CheckBudgets(overview, report.budgets).exceeded()));
   }

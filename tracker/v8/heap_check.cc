@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "tracker/v8/v8_values.h"
 #include "v8-profiler.h"
 
 namespace slab_hunter {
@@ -13,12 +14,6 @@ namespace {
 
 using v8::HeapGraphEdge;
 using v8::HeapGraphNode;
-
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  if (value.IsEmpty()) return std::string();
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 == nullptr ? std::string() : std::string(*utf8, utf8.length());
-}
 
 // An edge as DevTools names it in a retainer path: element edges as [i].
 std::string EdgeName(v8::Isolate* isolate, const HeapGraphEdge* edge) {
@@ -105,8 +100,7 @@ class RetainerPaths {
   absl::flat_hash_map<const HeapGraphNode*, const HeapGraphEdge*> parent_edge_;
 };
 
-}  // namespace
-
+// For each buffer in `buffers`, the views that reference it.
 std::vector<std::vector<HeapView>> FindViewsInHeap(
     v8::Isolate* isolate, const std::vector<v8::Local<v8::ArrayBuffer>>& buffers) {
   v8::HandleScope scope(isolate);
@@ -137,6 +131,39 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
   }
   const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
   return views;
+}
+
+}  // namespace
+
+void CheckHeap(v8::Isolate* isolate, const ViewRegistry& registry, const Snapshot& snapshot,
+               LeakOverview& overview) {
+  std::vector<LeakEntry*> entries;
+  for (LeakEntry& entry : overview.big_buffer_leaks) entries.push_back(&entry);
+  for (LeakEntry& entry : overview.slab_leaks) entries.push_back(&entry);
+  const absl::flat_hash_map<StoreId, v8::Local<v8::ArrayBuffer>> buffer_of =
+      registry.BuffersOf(isolate, snapshot);
+  // Each store once, however many entries it is behind.
+  std::vector<v8::Local<v8::ArrayBuffer>> buffers;
+  absl::flat_hash_map<StoreId, size_t> buffer_of_store;
+  for (const LeakEntry* entry : entries) {
+    for (StoreId store : entry->stores) {
+      const auto buffer = buffer_of.find(store);
+      if (buffer == buffer_of.end()) continue;  // no tracked view made it known, or it is gone
+      if (buffer_of_store.try_emplace(store, buffers.size()).second) {
+        buffers.push_back(buffer->second);
+      }
+    }
+  }
+  const std::vector<std::vector<HeapView>> found = FindViewsInHeap(isolate, buffers);
+  for (LeakEntry* entry : entries) {
+    std::vector<HeapView>& views = entry->heap_views.emplace();
+    for (StoreId store : entry->stores) {
+      const auto buffer = buffer_of_store.find(store);
+      if (buffer == buffer_of_store.end()) continue;
+      const std::vector<HeapView>& of_buffer = found[buffer->second];
+      views.insert(views.end(), of_buffer.begin(), of_buffer.end());
+    }
+  }
 }
 
 }  // namespace slab_hunter

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "tracker/core/fix_hint.h"
+#include "tracker/v8/v8_values.h"
 
 namespace slab_hunter {
 namespace {
@@ -43,27 +44,43 @@ Local<v8::Array> HeapViews(Local<Context> context, const std::vector<HeapView>& 
   return array;
 }
 
-// What both kinds of entry carry beyond the seed's fields.
-template <typename Leak>
-void SetRetention(Local<Context> context, Local<Object> entry, const Leak& leak,
-                  const FrameTable& frames, const StackTree& stacks,
-                  const std::vector<HeapView>* heap_views) {
+// One entry of either kind: location and amount, the seed's size fields, then what both kinds
+// add (retainers, unreferenced bytes, hint; the heap's views after a heap check).
+Local<Object> EntryObject(Local<Context> context, const LeakEntry& leak,
+                          absl::Span<const SeedField> seed_fields, const FrameTable& frames,
+                          const StackTree& stacks) {
   Isolate* isolate = context->GetIsolate();
+  Local<Object> entry = Object::New(isolate);
+  Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
+  Set(context, entry, "amount", Num(isolate, static_cast<double>(leak.amount)));
+  for (const SeedField& field : seed_fields) {
+    Set(context, entry, field.name, Num(isolate, field.value));
+  }
   Set(context, entry, "retainers", Retainers(context, leak.retainers, frames, stacks));
   Set(context, entry, "unreferencedBytes", Num(isolate, leak.unreferenced_bytes));
   const std::string_view hint = FixHintName(leak.hint);
   Local<Value> hint_value = v8::Null(isolate);
   if (!hint.empty()) hint_value = Str(isolate, std::string(hint));
   Set(context, entry, "hint", hint_value);
-  if (heap_views != nullptr) Set(context, entry, "heapViews", HeapViews(context, *heap_views));
+  if (leak.heap_views) Set(context, entry, "heapViews", HeapViews(context, *leak.heap_views));
+  return entry;
+}
+
+template <typename Leak>
+Local<v8::Array> Entries(Local<Context> context, const std::vector<Leak>& leaks,
+                         const FrameTable& frames, const StackTree& stacks) {
+  Local<v8::Array> array = v8::Array::New(context->GetIsolate(), static_cast<int>(leaks.size()));
+  for (uint32_t i = 0; i < leaks.size(); ++i) {
+    array->Set(context, i, EntryObject(context, leaks[i], leaks[i].SeedFields(), frames, stacks))
+        .Check();
+  }
+  return array;
 }
 
 }  // namespace
 
 Local<v8::String> Str(Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
+  return NewString(isolate, text).ToLocalChecked();
 }
 
 void Set(Local<Context> context, Local<Object> target, const char* key, Local<Value> value) {
@@ -71,37 +88,12 @@ void Set(Local<Context> context, Local<Object> target, const char* key, Local<Va
 }
 
 Local<Object> OverviewObject(Local<Context> context, const LeakOverview& overview,
-                             const FrameTable& frames, const StackTree& stacks,
-                             const HeapCheck* heap_check) {
+                             const FrameTable& frames, const StackTree& stacks) {
   Isolate* isolate = context->GetIsolate();
-  Local<v8::Array> big =
-      v8::Array::New(isolate, static_cast<int>(overview.big_buffer_leaks.size()));
-  for (uint32_t i = 0; i < overview.big_buffer_leaks.size(); ++i) {
-    const BigBufferLeak& leak = overview.big_buffer_leaks[i];
-    Local<Object> entry = Object::New(isolate);
-    Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
-    Set(context, entry, "amount", Num(isolate, static_cast<double>(leak.amount)));
-    Set(context, entry, "totalSize", Num(isolate, leak.total_size));
-    SetRetention(context, entry, leak, frames, stacks,
-                 heap_check ? &heap_check->big_buffer_leaks[i] : nullptr);
-    big->Set(context, i, entry).Check();
-  }
-  Local<v8::Array> slab = v8::Array::New(isolate, static_cast<int>(overview.slab_leaks.size()));
-  for (uint32_t i = 0; i < overview.slab_leaks.size(); ++i) {
-    const SlabLeak& leak = overview.slab_leaks[i];
-    Local<Object> entry = Object::New(isolate);
-    Set(context, entry, "location", Str(isolate, FormatStack(frames, stacks, leak.stack)));
-    Set(context, entry, "amount", Num(isolate, static_cast<double>(leak.amount)));
-    Set(context, entry, "totalLeakedBytes", Num(isolate, leak.total_leaked_bytes));
-    Set(context, entry, "normalisedTotalLeakedBytes",
-        Num(isolate, leak.normalised_total_leaked_bytes));
-    SetRetention(context, entry, leak, frames, stacks,
-                 heap_check ? &heap_check->slab_leaks[i] : nullptr);
-    slab->Set(context, i, entry).Check();
-  }
   Local<Object> result = Object::New(isolate);
-  Set(context, result, "bigBufferLeaks", big);
-  Set(context, result, "slabLeaks", slab);
+  Set(context, result, "bigBufferLeaks",
+      Entries(context, overview.big_buffer_leaks, frames, stacks));
+  Set(context, result, "slabLeaks", Entries(context, overview.slab_leaks, frames, stacks));
   Set(context, result, "totalBigBufferLeaks", Num(isolate, overview.total_big_buffer_leaks));
   Set(context, result, "totalSlabLeaks", Num(isolate, overview.total_slab_leaks));
   Set(context, result, "totalUnreferencedBytes", Num(isolate, overview.total_unreferenced_bytes));

@@ -8,15 +8,12 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
-#include "tracker/core/heap_views.h"
 #include "v8.h"
 
 namespace slab_hunter {
 
-// `heap_check` may be null (no check was asked for).
 v8::Local<v8::Object> OverviewObject(v8::Local<v8::Context> context, const LeakOverview& overview,
-                                     const FrameTable& frames, const StackTree& stacks,
-                                     const HeapCheck* heap_check);
+                                     const FrameTable& frames, const StackTree& stacks);
 
 // Small helpers shared with the binding.
 v8::Local<v8::String> Str(v8::Isolate* isolate, const std::string& text);

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "tracker/v8/session.h"
+#include "tracker/v8/v8_values.h"
 #include "v8.h"
 
 namespace slab_hunter {
@@ -23,12 +24,6 @@ constexpr int kMaxSampleFrames = 2 * (64 + kMaxSkippedFrames);
 constexpr v8::StackTrace::StackTraceOptions kCaptureOptions =
     static_cast<v8::StackTrace::StackTraceOptions>(v8::StackTrace::kDetailed |
                                                    v8::StackTrace::kScriptId);
-
-std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::String> value) {
-  if (value.IsEmpty()) return std::string();
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 == nullptr ? std::string() : std::string(*utf8, utf8.length());
-}
 
 bool IsSkippedScript(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
   // Script ids are never reused within an isolate, so a script's verdict is cached by id.
