@@ -65,8 +65,10 @@ MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
       return {};
     }
   }
-  Local<Value> args[] = {info.process_object, info.native_require, module_function,
-                         CreateBinding(context), preload_array};
+  Local<v8::Object> binding;
+  if (!CreateBinding(context).ToLocal(&binding)) return {};
+  Local<Value> args[] = {info.process_object, info.native_require, module_function, binding,
+                         preload_array};
   // [main, ...its arguments]: Node's main script, called from here as Node calls it.
   Local<Value> prepared;
   if (!start_function->Call(context, v8::Undefined(isolate), std::size(args), args)

@@ -136,6 +136,10 @@ function installHooks() {
 }
 
 class LeakOverview {
+  // Declared as fields, so they are defined as own properties: an assignment would run a
+  // setter a program put on Object.prototype.
+  bigBufferLeaks;
+  slabLeaks;
   #text;
   #totalBigBufferLeaks;
   #totalSlabLeaks;
@@ -144,13 +148,15 @@ class LeakOverview {
   constructor(analysis) {
     // The seed's documentation calls a big entry's total `totalSize`, its code
     // `totalLeakedBytes`: programs written against either keep working. The alias is not
-    // enumerable, so the entries' fields are the documented ones.
-    for (const entry of analysis.bigBufferLeaks) {
-      ObjectDefineProperty(entry, 'totalLeakedBytes', {
-        __proto__: null, value: entry.totalSize, enumerable: false,
+    // enumerable, so the entries' fields are the documented ones. (An index loop: for-of would
+    // call Array.prototype[Symbol.iterator], which a program can replace.)
+    const big = analysis.bigBufferLeaks;
+    for (let i = 0; i < big.length; i++) {
+      ObjectDefineProperty(big[i], 'totalLeakedBytes', {
+        __proto__: null, value: big[i].totalSize, enumerable: false,
       });
     }
-    this.bigBufferLeaks = analysis.bigBufferLeaks;
+    this.bigBufferLeaks = big;
     this.slabLeaks = analysis.slabLeaks;
     this.#text = analysis.text;
     this.#totalBigBufferLeaks = analysis.totalBigBufferLeaks;

@@ -23,4 +23,37 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return *utf8 == nullptr ? std::string() : std::string(*utf8, utf8.length());
 }
 
+ObjectBuilder::ObjectBuilder(v8::Local<v8::Context> context)
+    : context_(context), object_(v8::Object::New(context->GetIsolate())) {}
+
+ObjectBuilder& ObjectBuilder::Set(const char* key, v8::Local<v8::Value> value) {
+  if (!ok_) return *this;
+  v8::Local<v8::String> name;
+  ok_ = NewString(context_->GetIsolate(), key, v8::NewStringType::kInternalized).ToLocal(&name) &&
+        object_->CreateDataProperty(context_, name, value).FromMaybe(false);
+  return *this;
+}
+
+ObjectBuilder& ObjectBuilder::SetNumber(const char* key, double value) {
+  return Set(key, v8::Number::New(context_->GetIsolate(), value));
+}
+
+ObjectBuilder& ObjectBuilder::SetBoolean(const char* key, bool value) {
+  return Set(key, v8::Boolean::New(context_->GetIsolate(), value));
+}
+
+ObjectBuilder& ObjectBuilder::SetString(const char* key, std::string_view value) {
+  if (!ok_) return *this;
+  return Set(key, NewString(context_->GetIsolate(), value));
+}
+
+v8::MaybeLocal<v8::Object> ObjectBuilder::Build() {
+  if (!ok_) return {};
+  return object_;
+}
+
+v8::Local<v8::Array> NewArray(v8::Isolate* isolate, std::vector<v8::Local<v8::Value>>& elements) {
+  return v8::Array::New(isolate, elements.data(), elements.size());
+}
+
 }  // namespace slab_hunter
