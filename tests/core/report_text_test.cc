@@ -131,21 +131,22 @@ TEST_F(FormatOverviewTest, SmallOverview) {
             "Big buffer potential leaks:\n"
             "10 leaks of big buffers of avg size 10 kB (total: 100 kB) "
             "at makeBig (/app/big.js:3:17)\n    at main (/app/index.js:10:1)\n"
-            "    retained by 10 view(s) of 160 B at new Reader (/app/slab.js:5:9)\n"
+            // What the entry really holds comes first: the seed's averages can mislead.
             "    unreferenced: 99.8 kB\n"
+            "    retained by 10 view(s) of 160 B at new Reader (/app/slab.js:5:9)\n"
             "    fix: copy the part you keep out of the big buffer: Buffer.from(view), so the "
             "rest can be freed\n"
             "1 leaks of big buffers of avg size 4.5 kB (total: 4.5 kB) at <native>\n"
+            "    unreferenced: 0 B\n"
             // Only the retainer's first frame: the line that made the views.
             "    retained by 1 view(s) of 4.5 kB at makeBig (/app/big.js:3:17)\n"
-            "    unreferenced: 0 B\n"
             "\n"
             "Slab retainers potential leaks:\n"
             "10 leaks of avg 8.1 kB (total: 80.9 kB normalised against retainers) "
             "at new Reader (/app/slab.js:5:9)\n"
+            "    unreferenced: 80.9 kB\n"
             "    retained by 10 view(s) of 1 kB at new Reader (/app/slab.js:5:9)\n"
             "    retained by 1 view(s) of 50 B at <native>\n"
-            "    unreferenced: 80.9 kB\n"
             "    fix: allocate long-lived buffers with Buffer.allocUnsafeSlow(), which does not "
             "use the shared pool\n"
             "2 leaks of avg 8.1 kB (total: 8.1 kB normalised against retainers) "
@@ -157,6 +158,29 @@ TEST_F(FormatOverviewTest, SmallOverview) {
             "Total potential big buffer leaks: 104.5 kB\n"
             "Total potential slab-retainer leaks: 89 kB\n"
             "Total retained but unreferenced: 188.8 kB (each byte counted once)");
+}
+
+// 3000 views at one site, each on a 64 KiB store shared by 50 of them (60 stores): the seed's
+// line says "avg 65.4 kB" per leak, while the entry holds 3.8 MB. That comes right under it.
+TEST_F(FormatOverviewTest, WhatTheEntryHoldsIsTheFirstLineUnderTheSeedLine) {
+  const StackId site = StackOf({MakeFrame("parse", "/app/parse.js", 7, 21),
+                                MakeFrame("main", "/app/index.js", 2, 1)});
+  LeakOverview overview;
+  SlabLeak entry;
+  entry.stack = site;
+  entry.amount = 3000;
+  entry.total_leaked_bytes = 3000.0 * (65536 - 100);
+  entry.normalised_total_leaked_bytes = 3000.0 * (65536 - 100) / 50;
+  entry.retainers = {{site, 3000, 300000}};
+  entry.unreferenced_bytes = 60.0 * 65536 - 300000;
+  overview.slab_leaks.push_back(entry);
+  const std::string text = FormatOverview(overview, frames_, stacks_);
+  EXPECT_NE(text.find("\n3000 leaks of avg 65.4 kB (total: 3.9 MB normalised against retainers) "
+                      "at parse (/app/parse.js:7:21)\n    at main (/app/index.js:2:1)\n"
+                      "    unreferenced: 3.6 MB\n"
+                      "    retained by 3000 view(s) of 300 kB at parse (/app/parse.js:7:21)\n"),
+            std::string::npos)
+      << text;
 }
 
 class RetainerCutOffTest : public FormatOverviewTest {
@@ -184,7 +208,7 @@ TEST_F(RetainerCutOffTest, FiveRetainersAreAllShown) {
   std::string lines;
   for (int i = 0; i < 5; ++i) lines += RetainerLine(i);
   const std::string text = FormatWithRetainers(5);
-  EXPECT_NE(text.find("at keep (/app/keep.js:1:1)\n" + lines + "    unreferenced: 0 B\n"),
+  EXPECT_NE(text.find("at keep (/app/keep.js:1:1)\n    unreferenced: 0 B\n" + lines),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("more retainer sites"), std::string::npos);
@@ -194,9 +218,8 @@ TEST_F(RetainerCutOffTest, PastFiveTheRestAreCounted) {
   std::string lines;
   for (int i = 0; i < 5; ++i) lines += RetainerLine(i);
   const std::string text = FormatWithRetainers(7);
-  EXPECT_NE(text.find("at keep (/app/keep.js:1:1)\n" + lines +
-                      "    ... and 2 more retainer sites\n"
-                      "    unreferenced: 0 B\n"),
+  EXPECT_NE(text.find("at keep (/app/keep.js:1:1)\n    unreferenced: 0 B\n" + lines +
+                      "    ... and 2 more retainer sites\n"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find(RetainerLine(5)), std::string::npos);

@@ -30,10 +30,15 @@ test('big buffers kept only by their subarrays: one entry at the allocation, ret
   assert.strictEqual(big[0].retainers[0].bytes, 80);
   assert.strictEqual(big[0].unreferencedBytes, 5 * (65536 - 16));
   assert.strictEqual(big[0].hint, 'copy-out');
-  // The printed overview says the same under the entry.
-  const block = report.text.slice(report.text.indexOf(big[0].location));
-  assert.match(block, new RegExp(`\\n    retained by 5 view\\(s\\) of 80 B at .*retention\\.js:${line('keys-view')}:\\d+\\)?\\n`));
-  assert.match(block, /\n    unreferenced: 327\.6 kB\n    fix: copy the part you keep out of the big buffer/);
+  // The printed overview says the same under the entry: first what it really holds (the seed's
+  // line above it says "avg size 65.5 kB"), then who holds it and the fix.
+  const seedLine = `5 leaks of big buffers of avg size 65.5 kB (total: 327.7 kB) ${big[0].location}\n`;
+  const block = report.text.slice(report.text.indexOf(seedLine) + seedLine.length);
+  assert.ok(report.text.includes(seedLine), report.text);
+  assert.match(block, new RegExp(
+    '^    unreferenced: 327\\.6 kB\\n' +
+    `    retained by 5 view\\(s\\) of 80 B at .*retention\\.js:${line('keys-view')}:\\d+\\)?\\n` +
+    '    fix: copy the part you keep out of the big buffer'));
 });
 
 test('the heap check finds the views the hooks cannot see, with their retainer paths', () => {
@@ -71,6 +76,13 @@ test('overlapping views: the bytes neither covers are counted once', () => {
   assert.strictEqual(a[0].retainers.length, 2);
   assert.ok(report.totalUnreferencedBytes >= 850);
   assert.strictEqual(a[0].hint, 'copy-out');
+  // Each slab entry's share (850 / 2) is the first line under its seed line, which reads "avg
+  // 900 B" per view.
+  for (const entry of [a[0], b[0]]) {
+    const seedLine = `1 leaks of avg 900 B (total: 450 B normalised against retainers) ${entry.location}\n`;
+    assert.ok(report.text.includes(`${seedLine}    unreferenced: 425 B\n    retained by 1 view(s)`),
+              report.text);
+  }
 });
 
 // Every entry lists every view of its stores, whichever entry names a store first.

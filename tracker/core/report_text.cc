@@ -77,11 +77,13 @@ std::string JsNumberString(double value) {
   return ShortestDecimal(value, std::chars_format::scientific);
 }
 
-// Under an entry's location, indented like its frames, what both kinds of entry add: who keeps
-// its memory, what nothing reads, and the fix. Only each retainer's first frame: that is the
-// line the user wrote.
+// Under an entry's location, indented like its frames, what both kinds of entry add: what
+// nothing reads, who keeps the memory, and the fix. The unreferenced bytes come first: they are
+// what the entry really holds, where the seed's averages mislead ("3000 leaks of avg 59.3 kB"
+// for 4.5 MB held). Only each retainer's first frame: that is the line the user wrote.
 void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTable& frames,
                         const StackTree& stacks) {
+  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(entry.unreferenced_bytes), "\n");
   const size_t shown = std::min(entry.retainers.size(), kTextRetainerLines);
   for (size_t i = 0; i < shown; ++i) {
     const Retainer& retainer = entry.retainers[i];
@@ -94,7 +96,6 @@ void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTab
     absl::StrAppend(&out, "    ... and ", entry.retainers.size() - shown,
                     " more retainer sites\n");
   }
-  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(entry.unreferenced_bytes), "\n");
   if (entry.hint != FixHint::kNone) {
     // Debian's Abseil has its own string_view, which AlphaNum cannot take from std's.
     out.append("    fix: ").append(FixHintText(entry.hint)).append("\n");

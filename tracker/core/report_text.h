@@ -1,5 +1,5 @@
 // The seed's text report ("Big buffer potential leaks: ..."), byte sizes in its SI style, with
-// each entry's retainers, unreferenced bytes and fix hint beneath it.
+// each entry's unreferenced bytes, retainers and fix hint beneath it.
 #ifndef SLAB_HUNTER_TRACKER_CORE_REPORT_TEXT_H_
 #define SLAB_HUNTER_TRACKER_CORE_REPORT_TEXT_H_
 
@@ -21,8 +21,8 @@ inline constexpr size_t kTextRetainerLines = 5;
 
 // The seed's LeakOverview.toString(): both sections and both totals; each entry's location is
 // FormatStack() of its stack. Each entry is followed by lines of its own, indented by four
-// spaces (retainers by first frame, unreferenced bytes, fix hint), and the totals by the
-// unreferenced total: the seed's lines themselves are unchanged.
+// spaces (unreferenced bytes first, then retainers by first frame, then the fix hint), and the
+// totals by the unreferenced total: the seed's lines themselves are unchanged.
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
                            const StackTree& stacks);
 
