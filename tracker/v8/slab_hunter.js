@@ -35,6 +35,8 @@ const kSlice = 6;
 const kDefaultLeakCutoffMs = 60 * 1000;
 const kDefaultBigBufferCutoff = 4000;
 const kNoOptions = { __proto__: null };
+const kUncollectedNote = '\n(made without a full collection first: it may count Buffers that ' +
+  'are no longer reachable)';
 
 function isBuffer(value) {
   return value instanceof Buffer;
@@ -201,8 +203,9 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
     validateBoolean(collect, 'options.collect');
     // One full collection first, so that only reachable Buffers are counted.
     if (collect) binding.collectGarbage();
-    return new LeakOverview(
-      binding.analyze(msLeakCutoff, bigBufferCutoff, since, false, verify));
+    const analysis = binding.analyze(msLeakCutoff, bigBufferCutoff, since, false, verify);
+    if (!collect) analysis.text += kUncollectedNote;
+    return new LeakOverview(analysis);
   };
 }
 
