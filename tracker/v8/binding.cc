@@ -53,6 +53,7 @@ void TrackedCallFailed(const FunctionCallbackInfo<Value>&) {
 void Start(const FunctionCallbackInfo<Value>& args) {
   Session& session = Session::Get();
   Views();  // before the first store is recorded: it sets how V8 sweeps ArrayBuffers
+  PrepareFullCollection(args.GetIsolate());
   session.Start();
   args.GetReturnValue().Set(static_cast<double>(session.clock().NowNanos()));
 }
