@@ -85,8 +85,65 @@ TEST(SplitNodeCommandLineTest, NodeOptionsWithoutPreloadsIsLeftAsWritten) {
 }
 
 TEST(TokenizeNodeOptionsTest, QuotesAndEscapesAsNode) {
-  EXPECT_THAT(TokenizeNodeOptions("a  \"b c\" \"d\\\"e\" f\\g"),
-              ElementsAre("a", "b c", "d\"e", "f\\g"));
+  std::vector<std::string> tokens;
+  EXPECT_EQ(TokenizeNodeOptions("a  \"b c\" \"d\\\"e\" f\\g", &tokens), std::nullopt);
+  EXPECT_THAT(tokens, ElementsAre("a", "b c", "d\"e", "f\\g"));
+}
+
+TEST(TokenizeNodeOptionsTest, MalformedValuesAreRefusedWithNodesWords) {
+  std::vector<std::string> tokens;
+  EXPECT_EQ(TokenizeNodeOptions("--title \"x", &tokens), "unterminated string");
+  EXPECT_EQ(TokenizeNodeOptions("--title \"x\\", &tokens), "invalid escape");
+}
+
+TEST(SplitNodeCommandLineTest, EscapedQuotesInNodeOptionsAreNotMalformed) {
+  const SplitCommandLine split = SplitNodeCommandLine({"bin"}, "--title \"a\\\"b\" -r p.js");
+  EXPECT_THAT(split.preloads, ElementsAre("p.js"));
+  EXPECT_EQ(split.node_options, "--title \"a\\\"b\"");
+}
+
+TEST(ReadHuntSettingsTest, MalformedHuntOptionsAreRefusedAsNodeRefusesNodeOptions) {
+  HuntSettings settings;
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), "--slab-hunter-report \"x",
+                             &settings),
+            "invalid value for SLAB_HUNTER_OPTIONS (unterminated string)");
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), "\"--slab-hunter\\",
+                             &settings),
+            "invalid value for SLAB_HUNTER_OPTIONS (invalid escape)");
+}
+
+TEST(ReadHuntSettingsTest, ASeparateValueIsNeverAnOption) {
+  HuntSettings settings;
+  const std::string expected =
+      "--slab-hunter-report: missing value (the next argument '-e' is an option; write "
+      "--slab-hunter-report=-e if that is the value)";
+  const SplitCommandLine split =
+      SplitNodeCommandLine({"bin", "--slab-hunter-report", "-e", "1"}, nullptr);
+  EXPECT_EQ(ReadHuntSettings(split, nullptr, &settings), expected);
+  // Node must not run the program meanwhile: -e stays Node's.
+  EXPECT_THAT(split.node_argv, ElementsAre("bin", "-e", "1"));
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), "--slab-hunter-report -e",
+                             &settings),
+            expected);
+  // "-" alone is a value: stderr.
+  HuntSettings to_stderr;
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-report", "-", "app.js"},
+                                                  nullptr),
+                             nullptr, &to_stderr),
+            std::nullopt);
+  EXPECT_EQ(to_stderr.report_path, "-");
+}
+
+TEST(ReadHuntSettingsTest, ARelativeReportNameIsTakenFromTheStartingDirectory) {
+  char cwd[4096];
+  ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
+  HuntSettings settings;
+  ASSERT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-report=r%p.json"}, nullptr),
+                             nullptr, &settings),
+            std::nullopt);
+  const std::string expected = std::string(cwd) + "/r" + std::to_string(getpid()) + ".json";
+  EXPECT_EQ(settings.report_path, expected);
+  std::remove(expected.c_str());
 }
 
 TEST(ReadHuntSettingsTest, EnvironmentFirstThenCommandLine) {
@@ -118,7 +175,7 @@ TEST(ReadHuntSettingsTest, ErrorsNameTheFlagAndValue) {
   HuntSettings settings;
   EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-interval=soon"}, nullptr),
                              nullptr, &settings),
-            "--slab-hunter-interval: invalid value 'soon' (expected milliseconds, a number >= 1)");
+            "--slab-hunter-interval: invalid value 'soon' (expected milliseconds, from 1 to 2147483647)");
   EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), "-r x.js", &settings),
             "SLAB_HUNTER_OPTIONS: '-r' is not a --slab-hunter option");
   EXPECT_FALSE(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), nullptr, &settings));

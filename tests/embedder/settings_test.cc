@@ -1,5 +1,10 @@
 #include "tracker/v8/settings.h"
 
+#include <csignal>
+#include <string>
+
+#include <unistd.h>
+
 #include "gtest/gtest.h"
 
 namespace slab_hunter {
@@ -67,6 +72,53 @@ TEST(ApplyHuntFlagTest, BadValuesAreNamed) {
             "--slab-hunter-verify-stacks: takes no value (got 'yes')");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-verbose", "1", &settings),
             "--slab-hunter-verbose: unknown option");
+}
+
+TEST(ApplyHuntFlagTest, IntervalFitsNodesTimers) {
+  HuntSettings settings;
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-interval", "2147483647", &settings));
+  EXPECT_EQ(settings.interval_ms, 2147483647);
+  // Node's timers would turn a longer one into 1 ms.
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-interval", "2147483648", &settings),
+            "--slab-hunter-interval: invalid value '2147483648' (expected milliseconds, from 1 to "
+            "2147483647)");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-interval", "0.5", &settings),
+            "--slab-hunter-interval: invalid value '0.5' (expected milliseconds, from 1 to "
+            "2147483647)");
+}
+
+TEST(ApplyHuntFlagTest, ReportNameTakesPercentPAndPercentPercent) {
+  HuntSettings settings;
+  const std::string pid = std::to_string(getpid());
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report", "100%%-%p-%%p.json", &settings));
+  EXPECT_EQ(settings.report_path, "100%-" + pid + "-%p.json");
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report", "-", &settings));
+  EXPECT_EQ(settings.report_path, "-");
+  for (const char* bad : {"r%d.json", "r%", "%", ""}) {
+    EXPECT_EQ(ApplyHuntFlag("--slab-hunter-report", bad, &settings),
+              std::string("--slab-hunter-report: invalid value '") + bad +
+                  "' (expected a file name, or - for stderr; in the name, %p is the process id "
+                  "and %% is %)");
+  }
+}
+
+TEST(ApplyHuntFlagTest, ReportSignalIsOneThatNothingElseNeeds) {
+  HuntSettings settings;
+  EXPECT_EQ(settings.report_signal, 0);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report-signal", "SIGUSR2", &settings));
+  EXPECT_EQ(settings.report_signal, SIGUSR2);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report-signal", "SIGHUP", &settings));
+  EXPECT_EQ(settings.report_signal, SIGHUP);
+  for (const char* bad : {"SIGINT", "SIGTERM", "SIGKILL", "SIGSTOP", "SIGUSR1", "SIGPROF",
+                          "SIGCHLD", "SIGPIPE", "SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL", "SIGABRT",
+                          "SIGTRAP", "SIGSYS", "USR2", "12", "sigusr2", "SIGFOO", ""}) {
+    EXPECT_EQ(ApplyHuntFlag("--slab-hunter-report-signal", bad, &settings),
+              std::string("--slab-hunter-report-signal: invalid value '") + bad +
+                  "' (expected a signal name such as SIGUSR2; not SIGINT or SIGTERM, which end "
+                  "the run with the report, nor SIGKILL, SIGSTOP, SIGUSR1, SIGPROF, SIGCHLD, "
+                  "SIGPIPE or a fault signal, which Node or the system needs)");
+  }
+  EXPECT_EQ(settings.report_signal, SIGHUP);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tracker/embedder/command_line.h"
 
+#include <limits.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -10,7 +12,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "tracker/v8/settings.h"
 
@@ -55,8 +56,11 @@ bool IsHuntFlag(absl::string_view name) {
 }
 
 // Takes the --slab-hunter* flag at tokens[i] (`--flag=value`, `--flag value` or `--flag`) into
-// `flags`; returns the index after it.
-size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags* flags) {
+// `flags`; returns the index after it. A separate value is never an option (a token starting
+// with '-', other than "-" itself, which means stderr): `--slab-hunter-report -e code` is an
+// error in `*error` (the first one found is kept), not a report named "-e".
+size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags* flags,
+                    std::optional<std::string>* error) {
   const std::string& token = tokens[i];
   const size_t equals = token.find('=');
   std::string name = token.substr(0, equals);
@@ -65,7 +69,15 @@ size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags*
     return i + 1;
   }
   if (HuntFlagTakesValue(name) && i + 1 < tokens.size()) {
-    flags->emplace_back(std::move(name), tokens[i + 1]);
+    const std::string& next = tokens[i + 1];
+    if (next.size() > 1 && next[0] == '-') {
+      if (!*error) {
+        *error = name + ": missing value (the next argument '" + next + "' is an option; write " +
+                 name + "=" + next + " if that is the value)";
+      }
+      return i + 1;
+    }
+    flags->emplace_back(std::move(name), next);
     return i + 2;
   }
   flags->emplace_back(std::move(name), std::nullopt);
@@ -77,7 +89,8 @@ size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags*
 // tokens.size(). `keep` gets the indices of the tokens that stay.
 size_t ScanOptions(const std::vector<std::string>& tokens, size_t begin,
                    std::vector<std::string>* preloads, HuntFlags* hunt_flags,
-                   std::vector<size_t>* hunt_indices, std::vector<size_t>* keep) {
+                   std::vector<size_t>* hunt_indices, std::optional<std::string>* hunt_error,
+                   std::vector<size_t>* keep) {
   size_t i = begin;
   while (i < tokens.size()) {
     const std::string& token = tokens[i];
@@ -90,7 +103,7 @@ size_t ScanOptions(const std::vector<std::string>& tokens, size_t begin,
     const absl::string_view name =
         absl::string_view(token).substr(0, token.rfind("--", 0) == 0 ? equals : token.npos);
     if (IsHuntFlag(name)) {
-      const size_t next = TakeHuntFlag(tokens, i, hunt_flags);
+      const size_t next = TakeHuntFlag(tokens, i, hunt_flags, hunt_error);
       for (; i < next; ++i) hunt_indices->push_back(i);
       continue;
     }
@@ -136,13 +149,15 @@ std::string QuoteNodeOption(const std::string& token) {
 
 }  // namespace
 
-std::vector<std::string> TokenizeNodeOptions(const std::string& value) {
-  std::vector<std::string> tokens;
+std::optional<std::string> TokenizeNodeOptions(const std::string& value,
+                                               std::vector<std::string>* tokens) {
+  tokens->clear();
   bool in_string = false;
   bool new_token = true;
   for (size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
-    if (c == '\\' && in_string && i + 1 < value.size()) {
+    if (c == '\\' && in_string) {
+      if (i + 1 == value.size()) return "invalid escape";
       c = value[++i];
     } else if (c == ' ' && !in_string) {
       new_token = true;
@@ -152,25 +167,30 @@ std::vector<std::string> TokenizeNodeOptions(const std::string& value) {
       continue;
     }
     if (new_token) {
-      tokens.emplace_back(1, c);
+      tokens->emplace_back(1, c);
       new_token = false;
     } else {
-      tokens.back() += c;
+      tokens->back() += c;
     }
   }
-  return tokens;
+  if (in_string) return "unterminated string";
+  return std::nullopt;
 }
 
 std::optional<std::string> SplitHuntOptions(const std::string& value, HuntFlags* flags) {
-  const std::vector<std::string> tokens = TokenizeNodeOptions(value);
+  std::vector<std::string> tokens;
+  if (auto error = TokenizeNodeOptions(value, &tokens)) {
+    return "invalid value for SLAB_HUNTER_OPTIONS (" + *error + ")";
+  }
+  std::optional<std::string> error;
   size_t i = 0;
-  while (i < tokens.size()) {
+  while (i < tokens.size() && !error) {
     if (!IsHuntFlag(absl::string_view(tokens[i]).substr(0, tokens[i].find('=')))) {
       return "SLAB_HUNTER_OPTIONS: '" + tokens[i] + "' is not a --slab-hunter option";
     }
-    i = TakeHuntFlag(tokens, i, flags);
+    i = TakeHuntFlag(tokens, i, flags, &error);
   }
-  return std::nullopt;
+  return error;
 }
 
 SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
@@ -178,15 +198,16 @@ SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
   SplitCommandLine split;
   if (node_options != nullptr) {
     const std::string value = node_options;
-    const std::vector<std::string> tokens = TokenizeNodeOptions(value);
+    std::vector<std::string> tokens;
     std::vector<size_t> keep;
     // NODE_OPTIONS holds options only; a malformed value is left for Node to report.
-    const bool malformed = std::count(value.begin(), value.end(), '"') % 2 != 0;
+    const bool malformed = TokenizeNodeOptions(value, &tokens).has_value();
     HuntFlags ignored;  // Not allowed in NODE_OPTIONS: left in place for Node to reject.
     std::vector<size_t> ignored_indices;
+    std::optional<std::string> ignored_error;
     if (!malformed &&
-        ScanOptions(tokens, 0, &split.preloads, &ignored, &ignored_indices, &keep) ==
-            tokens.size() &&
+        ScanOptions(tokens, 0, &split.preloads, &ignored, &ignored_indices, &ignored_error,
+                    &keep) == tokens.size() &&
         ignored.empty()) {
       std::string kept;
       for (size_t index : keep) {
@@ -202,7 +223,7 @@ SplitCommandLine SplitNodeCommandLine(const std::vector<std::string>& argv,
   if (argv.empty()) return split;
   std::vector<size_t> keep = {0};
   const size_t script = ScanOptions(argv, 1, &split.preloads, &split.hunt_flags,
-                                    &split.hunt_flag_indices, &keep);
+                                    &split.hunt_flag_indices, &split.hunt_flag_error, &keep);
   for (size_t i = script; i < argv.size(); ++i) keep.push_back(i);
   for (size_t index : keep) {
     split.node_argv.push_back(argv[index]);
@@ -238,14 +259,20 @@ std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const
   if (env != nullptr) {
     if (auto error = SplitHuntOptions(env, &flags)) return error;
   }
+  if (split.hunt_flag_error) return split.hunt_flag_error;
   flags.insert(flags.end(), split.hunt_flags.begin(), split.hunt_flags.end());
   for (const auto& [name, value] : flags) {
     if (auto error = ApplyHuntFlag(name, value, settings)) return error;
   }
-  // "%p" is this process's id: child processes inherit SLAB_HUNTER_OPTIONS, and each would
-  // otherwise write over the others' report.
-  settings->report_path =
-      absl::StrReplaceAll(settings->report_path, {{"%p", std::to_string(getpid())}});
+  // Written at the end of the run, whatever directory the program is in by then.
+  std::string& report_path = settings->report_path;
+  if (!report_path.empty() && report_path != "-" && report_path[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == nullptr) {
+      return "--slab-hunter-report: cannot resolve '" + report_path + "': " + std::strerror(errno);
+    }
+    report_path = std::string(cwd) + "/" + report_path;
+  }
   // Created (and emptied of any earlier run's report) now, so a bad path stops the run before
   // the program starts rather than losing the report at its end.
   if (!settings->report_path.empty() && settings->report_path != "-") {

@@ -31,6 +31,8 @@ struct SplitCommandLine {
   HuntFlags hunt_flags;
   // The indices in argv of the tokens that made hunt_flags.
   std::vector<size_t> hunt_flag_indices;
+  // The first malformed --slab-hunter* flag of argv (a separate value that is an option).
+  std::optional<std::string> hunt_flag_error;
 };
 
 // `node_options` is the NODE_OPTIONS variable, or nullptr when unset. Only the options before
@@ -44,18 +46,22 @@ std::vector<std::string> OriginalExecArgs(const std::vector<std::string>& argv,
                                           const SplitCommandLine& split,
                                           size_t node_exec_arg_count);
 
-// The flags in SLAB_HUNTER_OPTIONS (split as NODE_OPTIONS is). Returns an error message when a
-// token is not a --slab-hunter* flag.
+// The flags in SLAB_HUNTER_OPTIONS (split as NODE_OPTIONS is). Returns an error message when the
+// value is malformed (in Node's words for NODE_OPTIONS) or a token is not a --slab-hunter* flag.
 std::optional<std::string> SplitHuntOptions(const std::string& value, HuntFlags* flags);
 
 // The settings the flags ask for: SLAB_HUNTER_OPTIONS (`env`, may be null) first, then the
-// command line's flags, so the command line wins. Returns an error naming the bad flag.
+// command line's flags, so the command line wins. Returns an error naming the bad flag. The
+// report file is created (so a bad path stops the run before it starts) and its name made
+// absolute.
 std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const char* env,
                                             HuntSettings* settings);
 
-// NODE_OPTIONS split the way Node splits it (spaces separate; double quotes group, with
-// backslash escapes inside them).
-std::vector<std::string> TokenizeNodeOptions(const std::string& value);
+// NODE_OPTIONS split the way Node splits it into `tokens` (spaces separate; double quotes
+// group, with backslash escapes inside them). Returns Node's reason when the value is
+// malformed: "unterminated string" or "invalid escape".
+std::optional<std::string> TokenizeNodeOptions(const std::string& value,
+                                               std::vector<std::string>* tokens);
 
 }  // namespace slab_hunter
 

@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <string>
+
+#include <unistd.h>
 
 namespace slab_hunter {
 namespace {
@@ -26,6 +29,47 @@ std::optional<std::string> Invalid(std::string_view name, std::string_view value
                                    std::string_view expected) {
   return std::string(name) + ": invalid value '" + std::string(value) + "' (expected " +
          std::string(expected) + ")";
+}
+
+// The report file name with %p (this process's id: children inherit SLAB_HUNTER_OPTIONS, and
+// each would otherwise write over the others' report) and %% (a %) replaced; nullopt for any
+// other % sequence, kept free for later use.
+std::optional<std::string> ExpandReportName(std::string_view pattern) {
+  std::string name;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%') {
+      name += pattern[i];
+      continue;
+    }
+    if (++i == pattern.size()) return std::nullopt;
+    if (pattern[i] == '%') {
+      name += '%';
+    } else if (pattern[i] == 'p') {
+      name += std::to_string(getpid());
+    } else {
+      return std::nullopt;
+    }
+  }
+  return name;
+}
+
+// The signals a report may take: those that neither end the run (SIGINT, SIGTERM: they write
+// the report already), nor cannot be caught, nor are used by Node (SIGUSR1: the inspector;
+// SIGPROF: the CPU profiler; SIGCHLD: child processes; SIGPIPE: ignored), nor report faults.
+int ReportSignalNumber(std::string_view name) {
+  static constexpr struct {
+    std::string_view name;
+    int number;
+  } kSignals[] = {
+      {"SIGHUP", SIGHUP},   {"SIGQUIT", SIGQUIT}, {"SIGUSR2", SIGUSR2},     {"SIGALRM", SIGALRM},
+      {"SIGCONT", SIGCONT}, {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},     {"SIGTTOU", SIGTTOU},
+      {"SIGURG", SIGURG},   {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},     {"SIGVTALRM", SIGVTALRM},
+      {"SIGWINCH", SIGWINCH}, {"SIGIO", SIGIO},   {"SIGPOLL", SIGPOLL},     {"SIGPWR", SIGPWR},
+  };
+  for (const auto& signal : kSignals) {
+    if (signal.name == name) return signal.number;
+  }
+  return 0;
 }
 
 // The flags that take no value.
@@ -97,11 +141,26 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
     settings->sample_rate = rate;
   } else if (name == "--slab-hunter-interval") {
     const auto ms = ParseNumber(text);
-    if (!ms || *ms < 1) return Invalid(name, text, "milliseconds, a number >= 1");
+    if (!ms || *ms < 1 || *ms > kMaxIntervalMs) {
+      return Invalid(name, text, "milliseconds, from 1 to 2147483647");
+    }
     settings->interval_ms = *ms;
   } else if (name == "--slab-hunter-report") {
-    if (text.empty()) return Invalid(name, text, "a file name, or - for stderr");
-    settings->report_path = text;
+    const auto report_name = text.empty() ? std::nullopt : ExpandReportName(text);
+    if (!report_name) {
+      return Invalid(name, text,
+                     "a file name, or - for stderr; in the name, %p is the process id and %% is %");
+    }
+    settings->report_path = *report_name;
+  } else if (name == "--slab-hunter-report-signal") {
+    const int signal = ReportSignalNumber(text);
+    if (signal == 0) {
+      return Invalid(name, text,
+                     "a signal name such as SIGUSR2; not SIGINT or SIGTERM, which end the run "
+                     "with the report, nor SIGKILL, SIGSTOP, SIGUSR1, SIGPROF, SIGCHLD, SIGPIPE "
+                     "or a fault signal, which Node or the system needs");
+    }
+    settings->report_signal = signal;
   } else if (name == "--slab-hunter-fail-on-big" || name == "--slab-hunter-fail-on-slab") {
     const auto bytes = ParseByteSize(text);
     if (!bytes) return Invalid(name, text, "a size in bytes, e.g. 50000, 64KiB, 1MB");

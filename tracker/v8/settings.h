@@ -15,7 +15,10 @@ struct HuntSettings {
   double big_buffer_cutoff = 4000;
   int stack_depth = 10;
   double interval_ms = 0;    // 0: no periodic report
-  std::string report_path;   // empty: no JSON report; "-": stderr
+  // Empty: no JSON report; "-": stderr; else a file name, %p and %% already replaced.
+  std::string report_path;
+  // The signal that prints the overview to stderr; 0: none (the signal keeps Node's meaning).
+  int report_signal = 0;
   double fail_on_big = -1;   // < 0: no budget
   double fail_on_slab = -1;  // < 0: no budget
   // Checks every stack-cache hit against a full capture (a self-test; costs the full capture).
@@ -32,6 +35,9 @@ inline constexpr int kBudgetExceededExitCode = 66;
 inline constexpr int kInvalidArgumentExitCode = 9;
 
 inline constexpr std::string_view kFlagPrefix = "--slab-hunter";
+
+// The longest --slab-hunter-interval: Node's timers turn a longer delay into 1 ms.
+inline constexpr double kMaxIntervalMs = 2147483647;
 
 // Applies one flag (`name` as written, e.g. "--slab-hunter-big-cutoff"; `value` empty when the
 // flag has none). Returns an error message naming the flag and the bad value, or nullopt.
