@@ -138,8 +138,9 @@ TEST(ReadHuntSettingsTest, ARelativeReportNameIsTakenFromTheStartingDirectory) {
   char cwd[4096];
   ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
   HuntSettings settings;
-  ASSERT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-report=r%p.json"}, nullptr),
-                             nullptr, &settings),
+  const SplitCommandLine split =
+      SplitNodeCommandLine({"bin", "--slab-hunter-report=r%p.json"}, nullptr);
+  ASSERT_EQ(ReadHuntSettings(split, nullptr, &settings),
             std::nullopt);
   const std::string expected = std::string(cwd) + "/r" + std::to_string(getpid()) + ".json";
   EXPECT_EQ(settings.report_path, expected);
@@ -175,7 +176,8 @@ TEST(ReadHuntSettingsTest, ErrorsNameTheFlagAndValue) {
   HuntSettings settings;
   EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-interval=soon"}, nullptr),
                              nullptr, &settings),
-            "--slab-hunter-interval: invalid value 'soon' (expected milliseconds, from 1 to 2147483647)");
+            "--slab-hunter-interval: invalid value 'soon' (expected milliseconds, from 1 to "
+            "2147483647)");
   EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), "-r x.js", &settings),
             "SLAB_HUNTER_OPTIONS: '-r' is not a --slab-hunter option");
   EXPECT_FALSE(ReadHuntSettings(SplitNodeCommandLine({"bin"}, nullptr), nullptr, &settings));

@@ -115,22 +115,7 @@ test('SIGINT and SIGTERM write the report and still end the program by the signa
   }
 });
 
-test('SIGUSR2 prints the overview without ending the program; the interval prints it too', async () => {
-  const started = startAndWaitReady(['--slab-hunter-leak-cutoff=0', gate('signal.js')]);
-  await started.ready;
-  started.child.kill('SIGUSR2');
-  while (!started.stderr().includes('Total potential slab-retainer leaks')) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.match(started.stderr(), /1 leaks of big buffers of avg size 100 kB/);
-  started.child.kill('SIGTERM');
-  assert.strictEqual((await started.done).signal, 'SIGTERM');
-
-  const periodic = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-interval=50', '-e',
-                         'globalThis.b = Buffer.allocUnsafe(5000); setTimeout(() => {}, 180)']);
-  assert.strictEqual(periodic.status, 0);
-  assert.ok(periodic.stderr.split('Big buffer potential leaks:').length - 1 >= 2, periodic.stderr);
-});
+// The report signal and the interval's repeated overviews: endings.test.js.
 
 // The interval timer never keeps a program alive.
 test('the interval does not keep the program alive', () => {

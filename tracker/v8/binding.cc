@@ -1,12 +1,10 @@
 #include "tracker/v8/binding.h"
 
-#include <cmath>
-#include <optional>
 #include <cstdint>
-#include <string>
+#include <memory>
 
 #include "tracker/core/analysis.h"
-#include "tracker/core/report_json.h"
+#include "tracker/v8/end_of_run.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
 #include "tracker/v8/overview_object.h"
@@ -62,66 +60,48 @@ double NumberArg(const FunctionCallbackInfo<Value>& args, int index) {
   return args[index]->IsNumber() ? args[index].As<Number>()->Value() : 0;
 }
 
-int64_t ToNanos(double millis) {
-  if (!(millis < 9.2e12)) return INT64_MAX;  // Infinity and huge cut-offs never expire.
-  return static_cast<int64_t>(millis * 1e6);
-}
-
-std::optional<double> Budget(double bytes) {
-  return bytes < 0 ? std::nullopt : std::optional<double>(bytes);
-}
-
-// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, forReport[, verify]]): the overview's
-// fields, totals and text from one analysis; with forReport, also the JSON report and whether
-// the flags' budgets are exceeded; with verify, each entry's views as a heap snapshot finds
-// them.
+// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, verify]): the overview's fields, totals
+// and text from one analysis; with verify, each entry's views as a heap snapshot finds them.
 void Analyze(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   Session& session = Session::Get();
-
-  AnalysisOptions options;
-  options.leak_cutoff_nanos = ToNanos(NumberArg(args, 0));
-  const double big_cutoff = NumberArg(args, 1);
-  // A NaN cut-off, like a huge one, makes no buffer big (the seed's `size >= NaN` is false).
-  options.big_buffer_cutoff =
-      !(big_cutoff < 1.8e19) ? SIZE_MAX : static_cast<size_t>(std::ceil(big_cutoff));
-  options.created_since_nanos = static_cast<int64_t>(NumberArg(args, 2));
   Views().ForgetDetachedViews(isolate);
   const Snapshot snapshot = session.tracker().TakeSnapshot();
-  LeakOverview overview = Analyze(snapshot, options);
-  if (args[4]->IsTrue()) CheckHeap(isolate, Views(), snapshot, overview);
-
-  std::optional<ReportSettings> report;
-  if (args[3]->IsTrue()) {
-    const HuntSettings& hunt = session.settings();
-    report.emplace();
-    report->leak_cutoff_ms = NumberArg(args, 0);
-    report->big_buffer_cutoff = big_cutoff;
-    report->stack_depth = hunt.stack_depth;
-    report->budgets.big_buffer_leaks = Budget(hunt.fail_on_big);
-    report->budgets.slab_leaks = Budget(hunt.fail_on_slab);
-  }
+  LeakOverview overview =
+      Analyze(snapshot, AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
+                                          static_cast<int64_t>(NumberArg(args, 2))));
+  if (args[3]->IsTrue()) CheckHeap(isolate, Views(), snapshot, overview);
   Local<Object> result;
   if (AnalysisObject(isolate->GetCurrentContext(), overview, session.frames(), session.stacks(),
-                     report ? &*report : nullptr)
+                     nullptr)
           .ToLocal(&result)) {
     args.GetReturnValue().Set(result);
   }
 }
 
-// captureStats(): how stacks were captured: {sampledHits, fullCaptures, verified, mismatches}.
-void CaptureStats(const FunctionCallbackInfo<Value>& args) {
-  const Session::CaptureStats& stats = Session::Get().capture_stats();
-  Local<Object> result;
-  if (ObjectBuilder(args.GetIsolate()->GetCurrentContext())
-          .SetNumber("sampledHits", static_cast<double>(stats.sampled_hits))
-          .SetNumber("fullCaptures", static_cast<double>(stats.full_captures))
-          .SetNumber("verified", static_cast<double>(stats.verified))
-          .SetNumber("mismatches", static_cast<double>(stats.mismatches))
-          .Build()
-          .ToLocal(&result)) {
-    args.GetReturnValue().Set(result);
-  }
+// watchEnding(sinceNanos): the flags' end of run; from now on SIGINT and SIGTERM end the
+// program with the report even in a synchronous loop. Returns the Int32Array in which the JS
+// keeps how many listeners the program has for each (a signal it listens for is its own).
+void WatchEnding(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  EndOfRun& end = EndOfRun::Start(isolate->GetCurrentContext(),
+                                  static_cast<int64_t>(NumberArg(args, 0)), Views());
+  std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(
+      end.signal_listener_counts(), sizeof(int32_t) * SignalWatcher::kEndingSignalCount,
+      [](void*, size_t, void*) {}, nullptr);
+  args.GetReturnValue().Set(Int32Array::New(ArrayBuffer::New(isolate, std::move(store)), 0,
+                                            SignalWatcher::kEndingSignalCount));
+}
+
+// finishRun(): the end-of-run report and budgets (once); whether the leaks are over budget.
+// Both this and printOverview() do nothing before watchEnding().
+void FinishRun(const FunctionCallbackInfo<Value>& args) {
+  if (EndOfRun* end = EndOfRun::Get()) args.GetReturnValue().Set(end->Finish());
+}
+
+// printOverview(): the text overview on stderr, made after one full collection.
+void PrintOverview(const FunctionCallbackInfo<Value>&) {
+  if (EndOfRun* end = EndOfRun::Get()) end->PrintOverview();
 }
 
 // collectGarbage(): one full collection, so that the report made next counts only what is
@@ -133,17 +113,9 @@ void CollectGarbage(const FunctionCallbackInfo<Value>& args) {
 MaybeLocal<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {
   return ObjectBuilder(context)
       .SetBoolean("trackFromStart", hunt.track_from_start)
-      .SetNumber("leakCutoffMs", hunt.leak_cutoff_ms)
-      .SetNumber("bigBufferCutoff", hunt.big_buffer_cutoff)
-      .SetNumber("stackDepth", hunt.stack_depth)
       .SetNumber("intervalMs", hunt.interval_ms)
-      .SetString("reportPath", hunt.report_path)
-      .SetNumber("failOnBig", hunt.fail_on_big)
-      .SetNumber("failOnSlab", hunt.fail_on_slab)
       .SetNumber("budgetExceededExitCode", kBudgetExceededExitCode)
-      .SetBoolean("verifyStackCache", hunt.verify_stack_cache)
       .SetNumber("sampleRate", hunt.sample_rate)
-      .SetBoolean("verifyHeap", hunt.verify_heap)
       .Build();
 }
 
@@ -178,7 +150,9 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("start", Method(context, "start", Start))
       .Set("analyze", Method(context, "analyze", Analyze))
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
-      .Set("captureStats", Method(context, "captureStats", CaptureStats))
+      .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
+      .Set("finishRun", Method(context, "finishRun", FinishRun))
+      .Set("printOverview", Method(context, "printOverview", PrintOverview))
       .Set("settings", SettingsObject(context, session.settings()))
       .Set("callDepth", Int32Array::New(buffer, 0, 1))
       .Build();

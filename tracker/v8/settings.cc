@@ -61,10 +61,12 @@ int ReportSignalNumber(std::string_view name) {
     std::string_view name;
     int number;
   } kSignals[] = {
-      {"SIGHUP", SIGHUP},   {"SIGQUIT", SIGQUIT}, {"SIGUSR2", SIGUSR2},     {"SIGALRM", SIGALRM},
-      {"SIGCONT", SIGCONT}, {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},     {"SIGTTOU", SIGTTOU},
-      {"SIGURG", SIGURG},   {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},     {"SIGVTALRM", SIGVTALRM},
-      {"SIGWINCH", SIGWINCH}, {"SIGIO", SIGIO},   {"SIGPOLL", SIGPOLL},     {"SIGPWR", SIGPWR},
+      {"SIGHUP", SIGHUP},     {"SIGQUIT", SIGQUIT},     {"SIGUSR2", SIGUSR2},
+      {"SIGALRM", SIGALRM},   {"SIGCONT", SIGCONT},     {"SIGTSTP", SIGTSTP},
+      {"SIGTTIN", SIGTTIN},   {"SIGTTOU", SIGTTOU},     {"SIGURG", SIGURG},
+      {"SIGXCPU", SIGXCPU},   {"SIGXFSZ", SIGXFSZ},     {"SIGVTALRM", SIGVTALRM},
+      {"SIGWINCH", SIGWINCH}, {"SIGIO", SIGIO},         {"SIGPOLL", SIGPOLL},
+      {"SIGPWR", SIGPWR},
   };
   for (const auto& signal : kSignals) {
     if (signal.name == name) return signal.number;

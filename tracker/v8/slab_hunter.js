@@ -9,6 +9,7 @@
 // trackView. Everything else happens in C++, and analysis only when a report is asked for.
 
 const {
+  ArrayPrototypeIndexOf,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
   ReflectApply,
@@ -203,79 +204,35 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
     validateBoolean(collect, 'options.collect');
     // One full collection first, so that only reachable Buffers are counted.
     if (collect) binding.collectGarbage();
-    const analysis = binding.analyze(msLeakCutoff, bigBufferCutoff, since, false, verify);
+    const analysis = binding.analyze(msLeakCutoff, bigBufferCutoff, since, verify);
     if (!collect) analysis.text += kUncollectedNote;
     return new LeakOverview(analysis);
   };
 }
 
 // Hunting from the flags (slab-hunter-node --slab-hunter...): tracking from the start, before
-// any user code; the overview on stderr every interval and on SIGUSR2; at the end of the run,
-// however it ends, a full GC, the JSON report and the leak budgets.
+// any user code; the overview on stderr every interval and on the report signal; at the end of
+// the run - its exit, or SIGINT/SIGTERM it has no listener for, even in a synchronous loop - a
+// full GC, the JSON report and the leak budgets (all in C++: end_of_run.h).
 function huntFromFlags(settings) {
   installHooks();
-  const since = binding.start();
-  // The end-of-run report's analysis (forReport) runs the heap check if the flags ask for it.
-  const analyze = (forReport) => binding.analyze(
-    settings.leakCutoffMs, settings.bigBufferCutoff, since, forReport,
-    forReport && settings.verifyHeap);
-  const printOverview = () => {
-    binding.collectGarbage();
-    process.stderr.write(`${analyze(false).text}\n`);
-  };
+  const signalListeners = binding.watchEnding(binding.start());
+  if (settings.intervalMs > 0) setInterval(binding.printOverview, settings.intervalMs).unref();
 
-  if (settings.intervalMs > 0) setInterval(printOverview, settings.intervalMs).unref();
-  process.on('SIGUSR2', printOverview);
+  // A signal the program listens for is its own: it ends (and reports) as the program decides.
+  const endingSignals = ['SIGINT', 'SIGTERM'];
+  process.on('newListener', (event) => {
+    const index = ArrayPrototypeIndexOf(endingSignals, event);
+    if (index !== -1) signalListeners[index] = process.listenerCount(event) + 1;
+  });
+  process.on('removeListener', (event) => {
+    const index = ArrayPrototypeIndexOf(endingSignals, event);
+    if (index !== -1) signalListeners[index] = process.listenerCount(event);
+  });
 
-  // The file was created when the flags were read (a bad path stops the run before it starts);
-  // resolved now, in case the program changes directory.
-  const reportPath = settings.reportPath === '-' || settings.reportPath === '' ?
-    settings.reportPath : require('path').resolve(settings.reportPath);
-
-  let finished = false;
-  // `code` is the program's exit code, or null when a signal ends it.
-  function finish(code) {
-    if (finished) return;
-    finished = true;
-    if (settings.verifyStackCache) {
-      const { sampledHits, fullCaptures, verified, mismatches } = binding.captureStats();
-      process.stderr.write(
-        `slab-hunter-node: stack cache: ${sampledHits} hits, ${fullCaptures} full captures, ` +
-        `${verified} hits verified, ${mismatches} mismatches\n`);
-    }
-    binding.collectGarbage();
-    const analysis = analyze(true);
-    if (reportPath === '-') {
-      process.stderr.write(`${analysis.json}\n`);
-    } else if (reportPath !== '') {
-      require('fs').writeFileSync(reportPath, `${analysis.json}\n`);
-    }
-    if (analysis.overBudget) {
-      process.stderr.write(
-        `slab-hunter-node: leak budget exceeded (big-buffer leaks ${analysis.totalBigBufferLeaks}` +
-        ` bytes, budget ${budgetText(settings.failOnBig)}; slab leaks ` +
-        `${analysis.totalSlabLeaks} bytes, budget ${budgetText(settings.failOnSlab)})\n` +
-        `${analysis.text}\n`);
-      if (code === 0) process.exitCode = settings.budgetExceededExitCode;
-    }
-  }
-  process.on('exit', finish);
-
-  // Ending by a signal: report, then let the signal end the program as it would have. A
-  // program with its own listener handles the signal itself, and reports at its exit.
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    const onSignal = () => {
-      if (process.listenerCount(signal) > 1) return;
-      finish(null);
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-function budgetText(bytes) {
-  return bytes < 0 ? 'none' : `${bytes} bytes`;
+  process.on('exit', (code) => {
+    if (binding.finishRun() && code === 0) process.exitCode = settings.budgetExceededExitCode;
+  });
 }
 
 if (binding.settings.trackFromStart) huntFromFlags(binding.settings);

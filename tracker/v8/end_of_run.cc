@@ -1,0 +1,181 @@
+#include "tracker/v8/end_of_run.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "node.h"
+#include "tracker/core/report_json.h"
+#include "tracker/core/report_text.h"
+#include "tracker/v8/full_collection.h"
+#include "tracker/v8/heap_check.h"
+#include "tracker/v8/session.h"
+
+namespace slab_hunter {
+namespace {
+
+int64_t ToNanos(double millis) {
+  if (!(millis < 9.2e12)) return INT64_MAX;  // Infinity and huge cut-offs never expire.
+  return static_cast<int64_t>(millis * 1e6);
+}
+
+std::optional<double> Budget(double bytes) {
+  return bytes < 0 ? std::nullopt : std::optional<double>(bytes);
+}
+
+// Totals can hold fractions of a byte (a slab's bytes are shared among its views); budgets are
+// whole bytes. Rounding up keeps the message true: a total over a budget of B bytes reads as
+// more than B.
+unsigned long long WholeBytes(double bytes) {
+  return static_cast<unsigned long long>(std::ceil(bytes));
+}
+
+std::string BudgetText(double bytes) {
+  return bytes < 0 ? "none" : std::to_string(WholeBytes(bytes)) + " bytes";
+}
+
+// Writes `text` to `path`; the error if any. Checks every step: some devices (/dev/full) fail
+// only when the data is flushed.
+std::optional<int> WriteFile(const std::string& path, const std::string& text) {
+  FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr) return errno;
+  int error = 0;
+  if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) error = errno;
+  if (std::fflush(file) != 0 && error == 0) error = errno;
+  if (std::fclose(file) != 0 && error == 0) error = errno;
+  if (error != 0) return error;
+  return std::nullopt;
+}
+
+EndOfRun* the_end_of_run = nullptr;
+
+}  // namespace
+
+AnalysisOptions AnalysisOptionsOf(double leak_cutoff_ms, double big_buffer_cutoff,
+                                  int64_t created_since_nanos) {
+  AnalysisOptions options;
+  options.leak_cutoff_nanos = ToNanos(leak_cutoff_ms);
+  // A NaN cut-off, like a huge one, makes no buffer big (the seed's `size >= NaN` is false).
+  options.big_buffer_cutoff = !(big_buffer_cutoff < 1.8e19)
+                                  ? SIZE_MAX
+                                  : static_cast<size_t>(std::ceil(big_buffer_cutoff));
+  options.created_since_nanos = created_since_nanos;
+  return options;
+}
+
+EndOfRun& EndOfRun::Start(v8::Local<v8::Context> context, int64_t since_nanos,
+                          ViewRegistry& views) {
+  // Never freed: interrupts and the watcher may refer to it until the process ends.
+  if (the_end_of_run == nullptr) the_end_of_run = new EndOfRun(context, since_nanos, views);
+  return *the_end_of_run;
+}
+
+EndOfRun* EndOfRun::Get() { return the_end_of_run; }
+
+EndOfRun::EndOfRun(v8::Local<v8::Context> context, int64_t since_nanos, ViewRegistry& views)
+    : isolate_(context->GetIsolate()),
+      context_(isolate_, context),
+      since_nanos_(since_nanos),
+      views_(views) {
+  watcher_ = std::make_unique<SignalWatcher>(node::GetCurrentEnvironment(context), this,
+                                             Session::Get().settings().report_signal);
+  node::AddEnvironmentCleanupHook(isolate_, OnEnvironmentCleanup, this);
+}
+
+void EndOfRun::OnEnvironmentCleanup(void* self) {
+  // A program whose exit did not run Finish (its 'exit' listeners were removed).
+  auto* end = static_cast<EndOfRun*>(self);
+  end->tearing_down_ = true;
+  if (const int signal = end->watcher_->Stop()) SignalWatcher::EndBySignal(signal);
+}
+
+LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
+  const HuntSettings& settings = Session::Get().settings();
+  CollectAllGarbageOnce(isolate_);
+  views_.ForgetDetachedViews(isolate_);
+  const Snapshot snapshot = Session::Get().tracker().TakeSnapshot();
+  LeakOverview overview =
+      Analyze(snapshot, AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff,
+                                          since_nanos_));
+  if (check_heap) CheckHeap(isolate_, views_, snapshot, overview);
+  return overview;
+}
+
+bool EndOfRun::Finish() {
+  State not_started = kNotStarted;
+  if (!state_.compare_exchange_strong(not_started, kRunning)) return over_budget_;
+  Session& session = Session::Get();
+  const HuntSettings& settings = session.settings();
+  if (settings.verify_stack_cache) {
+    const Session::CaptureStats& stats = session.capture_stats();
+    std::fprintf(stderr,
+                 "slab-hunter-node: stack cache: %llu hits, %llu full captures, %llu hits "
+                 "verified, %llu mismatches\n",
+                 static_cast<unsigned long long>(stats.sampled_hits),
+                 static_cast<unsigned long long>(stats.full_captures),
+                 static_cast<unsigned long long>(stats.verified),
+                 static_cast<unsigned long long>(stats.mismatches));
+  }
+  v8::HandleScope handle_scope(isolate_);
+  v8::Context::Scope context_scope(context_.Get(isolate_));
+  const LeakOverview overview =
+      AnalyzeReachable(settings.verify_heap && !settings.report_path.empty());
+
+  ReportSettings report;
+  report.leak_cutoff_ms = settings.leak_cutoff_ms;
+  report.big_buffer_cutoff = settings.big_buffer_cutoff;
+  report.stack_depth = settings.stack_depth;
+  report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
+  report.budgets.slab_leaks = Budget(settings.fail_on_slab);
+  if (!settings.report_path.empty()) {
+    WriteReport(FormatJson(overview, session.frames(), session.stacks(), report));
+  }
+  over_budget_ = CheckBudgets(overview, report.budgets).exceeded();
+  if (over_budget_) {
+    std::fprintf(stderr,
+                 "slab-hunter-node: leak budget exceeded (big-buffer leaks %llu bytes, budget %s; "
+                 "slab leaks %llu bytes, budget %s)\n%s\n",
+                 WholeBytes(overview.total_big_buffer_leaks),
+                 BudgetText(settings.fail_on_big).c_str(), WholeBytes(overview.total_slab_leaks),
+                 BudgetText(settings.fail_on_slab).c_str(),
+                 FormatOverview(overview, session.frames(), session.stacks()).c_str());
+  }
+  state_.store(kDone);
+  // A signal that came while the report was written ends the program now, as it would have.
+  if (const int signal = watcher_->Stop()) SignalWatcher::EndBySignal(signal);
+  return over_budget_;
+}
+
+void EndOfRun::WriteReport(const std::string& json) const {
+  const std::string& path = Session::Get().settings().report_path;
+  if (path == "-") {
+    std::fprintf(stderr, "%s\n", json.c_str());
+    return;
+  }
+  if (const auto error = WriteFile(path, json + "\n")) {
+    std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
+                 path.c_str(), std::strerror(*error));
+  }
+}
+
+void EndOfRun::PrintOverview() {
+  if (state_.load() != kNotStarted || tearing_down_) return;
+  v8::HandleScope handle_scope(isolate_);
+  v8::Context::Scope context_scope(context_.Get(isolate_));
+  Session& session = Session::Get();
+  std::fprintf(stderr, "%s\n",
+               FormatOverview(AnalyzeReachable(false), session.frames(), session.stacks()).c_str());
+}
+
+void EndOfRun::OnEndingSignal(int signal) {
+  if (!tearing_down_) Finish();
+  SignalWatcher::EndBySignal(signal);
+}
+
+void EndOfRun::OnReportSignal() { PrintOverview(); }
+
+}  // namespace slab_hunter
