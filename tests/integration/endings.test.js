@@ -95,6 +95,21 @@ test('a program blocked outside JS still ends by the signal, without the report'
   assert.strictEqual(fs.readFileSync(file, 'utf8'), '');
 });
 
+test('a second signal ends a program that has not yet taken the first, at once', async () => {
+  const run = start(['--slab-hunter', fixture('busy.js'), 'blocked']);
+  await run.until('ready\n');
+  run.child.kill('SIGINT');
+  await sleep(300);
+  const sentAt = Date.now();
+  run.child.kill('SIGTERM');
+  const ended = await run.done;
+  assert.strictEqual(ended.signal, 'SIGTERM', ended.stderr);
+  assert.strictEqual(ended.stderr,
+                     'slab-hunter-node: SIGTERM: the report was not written (a second signal ' +
+                     'came first)\n');
+  assert.ok(Date.now() - sentAt < 1500, `${Date.now() - sentAt} ms`);
+});
+
 test('a program with its own SIGINT listener handles the signal, and reports at its exit', async () => {
   const file = reportFile('listener');
   const run = start(['--slab-hunter-leak-cutoff=0', `--slab-hunter-report=${file}`, fixture('busy.js'), 'listener']);

@@ -87,10 +87,12 @@ void SignalWatcher::HandleEndingSignal(int signal) {
   if (ListenerCount(signal) > 0) return;  // The program's own: Node's loop delivers it.
   int none = 0;
   if (!pending_signal_.compare_exchange_strong(none, signal)) {
-    // Sent again while the first one waits for the main thread: end now, as Node would have
+    // A second signal while the first waits for the main thread: end now, as Node would have
     // at the first.
     if (!client_->EndOfRunDone()) {
-      std::fprintf(stderr, "slab-hunter-node: %s again: the report was not written\n",
+      std::fprintf(stderr,
+                   "slab-hunter-node: %s: the report was not written (a second signal came "
+                   "first)\n",
                    EndingSignalName(signal));
     }
     EndBySignal(signal);
