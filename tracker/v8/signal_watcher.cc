@@ -22,12 +22,17 @@ SignalWatcher::SignalWatcher(node::Environment* env, Client* client, int report_
   // uv_signal_start on, libuv's handler has the signals: they no longer end the process by
   // themselves, which is this class's job now.
   int error = uv_loop_init(&loop_);
+  // Only the first signal handle can fail to initialize (it makes the loop's signal pipe).
+  if (error == 0) {
+    error = uv_signal_init(&loop_, &ending_handles_[0]);
+    if (error != 0) uv_loop_close(&loop_);
+  }
   if (error != 0) {
     Fail(error);
     return;
   }
   for (uv_signal_t& handle : ending_handles_) {
-    uv_signal_init(&loop_, &handle);
+    if (&handle != &ending_handles_[0]) uv_signal_init(&loop_, &handle);
     handle.data = this;
   }
   if (report_signal_ != 0) uv_signal_init(&loop_, &report_handle_);

@@ -6,6 +6,7 @@
 #define SLAB_HUNTER_TRACKER_V8_SIGNAL_WATCHER_H_
 
 #include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <mutex>
 
