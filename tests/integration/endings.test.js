@@ -82,6 +82,8 @@ test('a program blocked outside JS still ends by the signal, without the report'
   const file = reportFile('blocked');
   const run = start(['--slab-hunter-leak-cutoff=0', `--slab-hunter-report=${file}`, fixture('busy.js'), 'blocked']);
   await run.until('ready\n');
+  // 'ready' comes just before the blocking read: give the main thread time to get into it.
+  await sleep(500);
   const sentAt = Date.now();
   run.child.kill('SIGINT');
   const ended = await run.done;
