@@ -1,5 +1,7 @@
 #include "tracker/core/frame_tree.h"
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -35,6 +37,47 @@ TEST(FrameTableTest, InternDedupsAndDescribesOnlyOnMiss) {
   EXPECT_EQ(table.size(), 2u);
   EXPECT_EQ(table.Get(a), MakeFrame("a", "/x.js", 10, 3));
   EXPECT_EQ(table.Get(b), MakeFrame("b", "/x.js", 10, 4));
+}
+
+TEST(FrameTableTest, ConstructCallAndRenamedClosuresAtOnePositionAreFramesOfTheirOwn) {
+  FrameTable table;
+  const auto is = [](std::string_view expected) {
+    return [expected](std::string_view name) { return name == expected; };
+  };
+  const FramePosition call{7, 10, 3, false, 11};
+  const FramePosition construct{7, 10, 3, true, 11};
+  const FramePosition renamed{7, 10, 3, false, 22};
+  const FrameId f = table.Intern(call, is("F"), [] { return MakeFrame("F", "/x.js", 10, 3); });
+  const FrameId new_f =
+      table.Intern(construct, is("F"), [] { return MakeFrame("F", "/x.js", 10, 3, true); });
+  const FrameId g = table.Intern(renamed, is("g"), [] { return MakeFrame("g", "/x.js", 10, 3); });
+  EXPECT_EQ(table.size(), 3u);
+  EXPECT_EQ(table.Get(f), MakeFrame("F", "/x.js", 10, 3));
+  EXPECT_EQ(table.Get(new_f), MakeFrame("F", "/x.js", 10, 3, true));
+  EXPECT_EQ(table.Get(g), MakeFrame("g", "/x.js", 10, 3));
+  EXPECT_EQ(table.Intern(construct, is("F"), [] { return MakeFrame("WRONG", "", 0, 0); }), new_f);
+}
+
+TEST(FrameTableTest, NamesWhoseHashesCollideAreStillTwoFrames) {
+  FrameTable table;
+  const FramePosition position{7, 10, 3, false, 99};  // "a" and "b" given one hash
+  int described = 0;
+  const auto intern = [&](const std::string& name) {
+    return table.Intern(
+        position, [&](std::string_view known) { return known == name; },
+        [&] {
+          ++described;
+          return MakeFrame(name, "/x.js", 10, 3);
+        });
+  };
+  const FrameId a = intern("a");
+  const FrameId b = intern("b");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(intern("a"), a);
+  EXPECT_EQ(intern("b"), b);
+  EXPECT_EQ(described, 2);
+  EXPECT_EQ(table.size(), 2u);
+  EXPECT_EQ(table.Get(b).function, "b");
 }
 
 TEST(StackTreeTest, EmptyStackIsRoot) {

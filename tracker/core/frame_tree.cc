@@ -6,14 +6,32 @@
 
 namespace slab_hunter {
 
-FrameId FrameTable::Intern(const FramePosition& position, absl::FunctionRef<Frame()> describe) {
+FrameId FrameTable::Intern(const FramePosition& position,
+                           absl::FunctionRef<bool(std::string_view)> is_function_name,
+                           absl::FunctionRef<Frame()> describe) {
   // describe() builds strings through the engine: the hot path must stay on integer lookups.
-  auto it = by_position_.find(position);
-  if (it != by_position_.end()) return it->second;
+  if (auto it = by_position_.find(position); it != by_position_.end()) {
+    if (is_function_name(frames_[it->second].function)) return it->second;
+    if (auto more = collided_.find(position); more != collided_.end()) {
+      for (const FrameId id : more->second) {
+        if (is_function_name(frames_[id].function)) return id;
+      }
+    }
+  }
   const FrameId id = static_cast<FrameId>(frames_.size());
   frames_.push_back(describe());
-  by_position_.emplace(position, id);
+  positions_.push_back(position);
+  Index(id);
   return id;
+}
+
+FrameId FrameTable::Intern(const FramePosition& position, absl::FunctionRef<Frame()> describe) {
+  return Intern(position, [](std::string_view) { return true; }, describe);
+}
+
+void FrameTable::Index(FrameId id) {
+  const auto [it, inserted] = by_position_.try_emplace(positions_[id], id);
+  if (!inserted) collided_[positions_[id]].push_back(id);
 }
 
 const Frame& FrameTable::Get(FrameId id) const {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,32 +36,50 @@ struct Frame {
   }
 };
 
-// A call position the engine can name with integers alone (script id, line, column): within one
-// process it always denotes the same Frame, so lookups on the hot path need no strings.
+// What tells one frame from another with integers alone: the call position (script id, line,
+// column) and what the engine reports differently there. One position can be run as a plain
+// and as a construct call, and by closures named apart at run time (computed method keys,
+// Object.defineProperty(f, 'name', ...)), so the kind of call and the function name's hash are
+// part of the key. Lookups on the hot path need no strings.
 struct FramePosition {
   int script_id = 0;
   int line = 0;
   int column = 0;
+  bool is_constructor = false;
+  uint32_t function_name_hash = 0;  // 0 for no name; names with one hash are told apart
 
   friend bool operator==(const FramePosition& a, const FramePosition& b) {
-    return a.script_id == b.script_id && a.line == b.line && a.column == b.column;
+    return a.script_id == b.script_id && a.line == b.line && a.column == b.column &&
+           a.is_constructor == b.is_constructor && a.function_name_hash == b.function_name_hash;
   }
   template <typename H>
   friend H AbslHashValue(H h, const FramePosition& p) {
-    return H::combine(std::move(h), p.script_id, p.line, p.column);
+    return H::combine(std::move(h), p.script_id, p.line, p.column, p.is_constructor,
+                      p.function_name_hash);
   }
 };
 
 class FrameTable {
  public:
-  // Returns the id of `position`, calling `describe` only the first time it is seen.
+  // The id of the frame at `position` whose function name `is_function_name` accepts (asked
+  // only to tell apart names whose hashes are equal), calling `describe` only when there is
+  // none yet.
+  FrameId Intern(const FramePosition& position,
+                 absl::FunctionRef<bool(std::string_view)> is_function_name,
+                 absl::FunctionRef<Frame()> describe);
+  // For keys that alone tell the frame: the first frame interned at `position`.
   FrameId Intern(const FramePosition& position, absl::FunctionRef<Frame()> describe);
   const Frame& Get(FrameId id) const;
   size_t size() const { return frames_.size(); }
 
  private:
+  void Index(FrameId id);
+
   std::vector<Frame> frames_;
+  std::vector<FramePosition> positions_;  // each frame's key
   absl::flat_hash_map<FramePosition, FrameId> by_position_;
+  // Frames whose key was already taken by a frame of another name (the names' hashes collide).
+  absl::flat_hash_map<FramePosition, std::vector<FrameId>> collided_;
 };
 
 class StackTree {

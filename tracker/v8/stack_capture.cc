@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
@@ -37,6 +38,24 @@ bool IsSkippedScript(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
   return skipped;
 }
 
+// Whether `name` (empty for no name) spells `known`, without building a string on the heap for
+// the short names functions have.
+bool IsNamed(v8::Isolate* isolate, v8::Local<v8::String> name, std::string_view known) {
+  if (name.IsEmpty()) return known.empty();
+  const int length = name->Utf8Length(isolate);
+  if (static_cast<size_t>(length) != known.size()) return false;
+  char small[128];
+  std::string large;
+  char* utf8 = small;
+  if (length > static_cast<int>(sizeof(small))) {
+    large.resize(length);
+    utf8 = large.data();
+  }
+  // Utf8Value (ToUtf8) writes with no other option, so both spell a lone surrogate alike.
+  name->WriteUtf8(isolate, utf8, length, nullptr, v8::String::NO_NULL_TERMINATION);
+  return std::memcmp(utf8, known.data(), length) == 0;
+}
+
 Frame Describe(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
   Frame described;
   described.function = ToUtf8(isolate, frame->GetFunctionName());
@@ -62,10 +81,14 @@ StackId CaptureFullStack(v8::Isolate* isolate, Session& session) {
       if (IsSkippedScript(isolate, frame) && i + 1 < count) continue;
       above_user_code = false;
     }
-    const FramePosition position{frame->GetScriptId(), frame->GetLineNumber(),
-                                 frame->GetColumn()};
-    frames.push_back(
-        session.frames().Intern(position, [&] { return Describe(isolate, frame); }));
+    const v8::Local<v8::String> name = frame->GetFunctionName();
+    const FramePosition position{
+        frame->GetScriptId(), frame->GetLineNumber(), frame->GetColumn(),
+        frame->IsConstructor(),
+        name.IsEmpty() ? 0u : static_cast<uint32_t>(name->GetIdentityHash())};
+    frames.push_back(session.frames().Intern(
+        position, [&](std::string_view known) { return IsNamed(isolate, name, known); },
+        [&] { return Describe(isolate, frame); }));
   }
   return session.stacks().Intern(frames);
 }
