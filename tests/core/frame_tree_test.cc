@@ -123,6 +123,117 @@ TEST(StackTreeTest, UnknownIdHasNoFrames) {
   EXPECT_TRUE(tree.Frames(42).empty());
 }
 
+// Stacks of frames named by one letter, each frame at a position of its own.
+class ReclaimStacksTest : public ::testing::Test {
+ protected:
+  FrameId FrameOf(char name) {
+    const std::string function(1, name);
+    return frames_.Intern(FramePosition{1, name, 1}, [&] {
+      ++described_;
+      return MakeFrame(function, "/x.js", name, 1);
+    });
+  }
+  // `names` innermost first.
+  StackId StackOf(std::string_view names) {
+    std::vector<FrameId> ids;
+    for (char name : names) ids.push_back(FrameOf(name));
+    return stacks_.Intern(ids);
+  }
+  std::string Format(StackId id) { return FormatStack(frames_, stacks_, id); }
+
+  FrameTable frames_;
+  StackTree stacks_;
+  int described_ = 0;
+};
+
+TEST_F(ReclaimStacksTest, KeepsExactlyWhatStacksInUseNeedAndRenumbersThemInOrder) {
+  const StackId amt = StackOf("amt");
+  StackId bmt = StackOf("bmt");
+  const StackId cnt = StackOf("cnt");
+  StackId d = StackOf("d");
+  StackId none = kNoStack;
+  EXPECT_EQ(frames_.size(), 7u);  // a b c d m n t
+  EXPECT_EQ(stacks_.size(), 8u);  // root, t, m, a, b, n, c, d
+  (void)amt;
+  (void)cnt;
+  const std::string bmt_text = Format(bmt);
+  const std::string d_text = Format(d);
+  StackId bmt_again = bmt;
+
+  ReclaimStacks({&bmt, &d, &none, &bmt_again}, frames_, stacks_);
+
+  EXPECT_EQ(frames_.size(), 4u);  // b d m t
+  EXPECT_EQ(stacks_.size(), 5u);  // root, t, m, b, d
+  // Survivors keep their order: t(1) m(2) b(4) d(7) become 1 2 3 4.
+  EXPECT_EQ(bmt, 3u);
+  EXPECT_EQ(bmt_again, 3u);
+  EXPECT_EQ(d, 4u);
+  EXPECT_EQ(none, kNoStack);
+  EXPECT_EQ(Format(bmt), bmt_text);
+  EXPECT_EQ(Format(d), d_text);
+
+  // Kept frames and stacks are found again without describing anything.
+  const int described = described_;
+  EXPECT_EQ(StackOf("bmt"), bmt);
+  EXPECT_EQ(StackOf("mt"), 2u);
+  EXPECT_EQ(described_, described);
+  EXPECT_EQ(stacks_.size(), 5u);
+
+  // A dropped path is interned anew, in the slots given back.
+  EXPECT_EQ(StackOf("amt"), 5u);
+  EXPECT_EQ(described_, described + 1);
+  EXPECT_EQ(frames_.size(), 5u);
+  EXPECT_EQ(stacks_.size(), 6u);
+  EXPECT_EQ(Format(5), "at a (/x.js:97:1)\n    at m (/x.js:109:1)\n    at t (/x.js:116:1)");
+}
+
+TEST_F(ReclaimStacksTest, NothingInUseLeavesTheEmptyStackOnly) {
+  StackOf("abc");
+  StackOf("d");
+  ReclaimStacks({}, frames_, stacks_);
+  EXPECT_EQ(frames_.size(), 0u);
+  EXPECT_EQ(stacks_.size(), 1u);
+  EXPECT_EQ(StackOf("d"), 1u);
+}
+
+TEST_F(ReclaimStacksTest, FramesWhoseNameHashesCollideSurviveTogether) {
+  const FramePosition position{7, 10, 3, false, 99};
+  const auto intern = [&](const std::string& name) {
+    return frames_.Intern(
+        position, [&](std::string_view known) { return known == name; },
+        [&] { return MakeFrame(name, "/x.js", 10, 3); });
+  };
+  const FrameId dropped = FrameOf('z');
+  const FrameId a = intern("a");
+  const FrameId b = intern("b");
+  (void)dropped;
+  StackId sa = stacks_.Intern(std::vector<FrameId>{a});
+  StackId sb = stacks_.Intern(std::vector<FrameId>{b});
+  ReclaimStacks({&sa, &sb}, frames_, stacks_);
+  EXPECT_EQ(frames_.size(), 2u);
+  EXPECT_EQ(Format(sa), "at a (/x.js:10:3)");
+  EXPECT_EQ(Format(sb), "at b (/x.js:10:3)");
+  EXPECT_EQ(intern("a"), 0u);
+  EXPECT_EQ(intern("b"), 1u);
+  EXPECT_EQ(frames_.size(), 2u);
+}
+
+TEST(ReclaimScheduleTest, DueOnceGrownByTheMostOfKeptStacksLiveRecordsAndTheMinimum) {
+  ReclaimSchedule schedule;
+  constexpr size_t kMin = ReclaimSchedule::kMinGrowth;
+  EXPECT_FALSE(schedule.Due(kMin - 1));
+  EXPECT_TRUE(schedule.Due(kMin));
+  schedule.Reclaimed(10, 20);  // few stacks kept, few records: the minimum
+  EXPECT_FALSE(schedule.Due(10 + kMin - 1));
+  EXPECT_TRUE(schedule.Due(10 + kMin));
+  schedule.Reclaimed(3 * kMin, 20);  // many stacks still in use: grow by as many again
+  EXPECT_FALSE(schedule.Due(6 * kMin - 1));
+  EXPECT_TRUE(schedule.Due(6 * kMin));
+  schedule.Reclaimed(10, 5 * kMin);  // many live records: a pass over them costs as much
+  EXPECT_FALSE(schedule.Due(10 + 5 * kMin - 1));
+  EXPECT_TRUE(schedule.Due(10 + 5 * kMin));
+}
+
 class FormatStackTest : public ::testing::Test {
  protected:
   std::string Format(const std::vector<Frame>& innermost_first) {

@@ -290,5 +290,38 @@ TEST_F(TrackerTest, SnapshotHoldsLiveRecordsAndTime) {
   EXPECT_EQ(tracker_.live_view_count(), 2u);
 }
 
+TEST_F(TrackerTest, RewriteStacksInUseVisitsLiveRecordsOnlyAndKeepsTheirRewrite) {
+  constexpr StackId kStackC = 33;
+  constexpr StackId kStackGone = 44;
+  // A live store, a pending store, a view of a live store, a view on the JS heap; a freed store
+  // and a collected view, whose stacks no live record uses.
+  tracker_.OnStoreAllocated(Addr(0x1000), 100, StoreOrigin::kOther, kStackA);
+  tracker_.OnStoreAllocated(Addr(0x2000), 100, StoreOrigin::kOther, kStackGone);
+  tracker_.OnStoreFreed(Addr(0x2000));
+  const ViewId gone = tracker_.OnViewCreated(ViewOf(nullptr, 0, 0, 4, kStackGone));
+  tracker_.OnViewCollected(gone);
+  const ViewId view = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 100, 0, 10, kStackB));
+  const ViewId heap = tracker_.OnViewCreated(ViewOf(nullptr, 0, 0, 4, kStackC));
+  tracker_.OnStoreAllocated(Addr(0x3000), 8192, StoreOrigin::kPendingCall, kNoStack);
+
+  std::vector<StackId> seen;
+  tracker_.RewriteStacksInUse([&](absl::Span<StackId* const> in_use) {
+    for (StackId* id : in_use) {
+      seen.push_back(*id);
+      *id += 100;
+    }
+  });
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<StackId>{kNoStack, kStackA, kStackB, kStackC}));
+
+  const Snapshot snapshot = tracker_.TakeSnapshot();
+  EXPECT_EQ(FindStore(snapshot, 0x1000)->record.stack, kStackA + 100);
+  EXPECT_EQ(FindView(snapshot, view)->record.stack, kStackB + 100);
+  EXPECT_EQ(FindView(snapshot, heap)->record.stack, kStackC + 100);
+  // The pending store is still pending: the next view gives it its stack.
+  tracker_.OnViewCreated(ViewOf(Addr(0x3000), 8192, 0, 10, kStackA));
+  EXPECT_EQ(FindStore(tracker_.TakeSnapshot(), 0x3000)->record.stack, kStackA);
+}
+
 }  // namespace
 }  // namespace slab_hunter

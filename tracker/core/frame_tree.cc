@@ -1,5 +1,6 @@
 #include "tracker/core/frame_tree.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "absl/strings/str_cat.h"
@@ -34,6 +35,30 @@ void FrameTable::Index(FrameId id) {
   if (!inserted) collided_[positions_[id]].push_back(id);
 }
 
+std::vector<FrameId> FrameTable::Retain(const std::vector<bool>& keep) {
+  std::vector<FrameId> new_ids(frames_.size(), kDroppedFrame);
+  FrameId next = 0;
+  for (FrameId id = 0; id < frames_.size(); ++id) {
+    if (id >= keep.size() || !keep[id]) continue;
+    new_ids[id] = next;
+    if (next != id) {
+      frames_[next] = std::move(frames_[id]);
+      positions_[next] = positions_[id];
+    }
+    ++next;
+  }
+  frames_.resize(next);
+  frames_.shrink_to_fit();
+  positions_.resize(next);
+  positions_.shrink_to_fit();
+  // Fresh maps: erasing from the old ones would keep their capacity.
+  by_position_ = {};
+  collided_ = {};
+  by_position_.reserve(next);
+  for (FrameId id = 0; id < next; ++id) Index(id);
+  return new_ids;
+}
+
 const Frame& FrameTable::Get(FrameId id) const {
   assert(id < frames_.size());
   return frames_[id];
@@ -65,6 +90,59 @@ std::vector<FrameId> StackTree::Frames(StackId id) const {
     frames.push_back(nodes_[node].frame);
   }
   return frames;
+}
+
+std::vector<StackId> StackTree::Retain(std::vector<bool> keep, FrameTable& frames) {
+  keep.resize(nodes_.size(), false);
+  // A kept stack needs the stacks it extends. A node's parent always has the smaller id (nodes
+  // are appended after their parent, and renumbering keeps the order), so walking from the
+  // highest id marks them all in one pass.
+  for (StackId id = static_cast<StackId>(nodes_.size()) - 1; id > kNoStack; --id) {
+    if (keep[id]) keep[nodes_[id].parent] = true;
+  }
+  keep[kNoStack] = true;
+  std::vector<bool> frames_used(frames.size(), false);
+  for (StackId id = 1; id < nodes_.size(); ++id) {
+    if (keep[id] && nodes_[id].frame < frames_used.size()) frames_used[nodes_[id].frame] = true;
+  }
+  const std::vector<FrameId> new_frames = frames.Retain(frames_used);
+
+  std::vector<StackId> new_ids(nodes_.size(), kDroppedStack);
+  new_ids[kNoStack] = kNoStack;
+  StackId next = 1;
+  for (StackId id = 1; id < nodes_.size(); ++id) {
+    if (!keep[id]) continue;
+    const Node node = nodes_[id];
+    assert(node.parent < id);
+    const FrameId frame = node.frame < new_frames.size() ? new_frames[node.frame] : kDroppedFrame;
+    nodes_[next] = Node{new_ids[node.parent], frame};
+    new_ids[id] = next++;
+  }
+  nodes_.resize(next);
+  nodes_.shrink_to_fit();
+  // A fresh map: erasing from the old one would keep its capacity.
+  children_ = {};
+  children_.reserve(next);
+  for (StackId id = 1; id < next; ++id) {
+    children_.emplace(std::make_pair(nodes_[id].parent, nodes_[id].frame), id);
+  }
+  return new_ids;
+}
+
+void ReclaimStacks(absl::Span<StackId* const> in_use, FrameTable& frames, StackTree& stacks) {
+  std::vector<bool> keep(stacks.size(), false);
+  for (const StackId* id : in_use) {
+    if (*id < keep.size()) keep[*id] = true;
+  }
+  const std::vector<StackId> new_ids = stacks.Retain(std::move(keep), frames);
+  for (StackId* id : in_use) {
+    // An id the tree never handed out reads as the empty stack, as in Frames().
+    *id = *id < new_ids.size() ? new_ids[*id] : kNoStack;
+  }
+}
+
+void ReclaimSchedule::Reclaimed(size_t stacks_kept, size_t records_in_use) {
+  next_ = stacks_kept + std::max({stacks_kept, records_in_use, kMinGrowth});
 }
 
 namespace {

@@ -21,6 +21,9 @@ using StackId = uint32_t;
 
 // The empty stack: a record made with no JS on the stack (native code, another thread).
 inline constexpr StackId kNoStack = 0;
+// What Retain answers for an id it did not keep.
+inline constexpr FrameId kDroppedFrame = 0xffffffffu;
+inline constexpr StackId kDroppedStack = 0xffffffffu;
 
 // One JS frame as the engine reports it. Lines and columns are 1-based; 0 means unknown.
 struct Frame {
@@ -72,11 +75,15 @@ class FrameTable {
   const Frame& Get(FrameId id) const;
   size_t size() const { return frames_.size(); }
 
+  // Keeps the frames whose `keep` entry is true, numbered anew in their old order, and gives
+  // their memory back. Returns each old id's new id (kDroppedFrame for the others).
+  std::vector<FrameId> Retain(const std::vector<bool>& keep);
+
  private:
   void Index(FrameId id);
 
   std::vector<Frame> frames_;
-  std::vector<FramePosition> positions_;  // each frame's key
+  std::vector<FramePosition> positions_;  // each frame's key, for re-indexing after Retain
   absl::flat_hash_map<FramePosition, FrameId> by_position_;
   // Frames whose key was already taken by a frame of another name (the names' hashes collide).
   absl::flat_hash_map<FramePosition, std::vector<FrameId>> collided_;
@@ -92,6 +99,12 @@ class StackTree {
   // Number of distinct stacks, kNoStack included.
   size_t size() const { return nodes_.size(); }
 
+  // Keeps the stacks whose `keep` entry is true, with every stack they extend (kNoStack among
+  // them), numbered anew in their old order, and of `frames` only those they hold (see
+  // FrameTable::Retain); gives the rest's memory back. Returns each old id's new id
+  // (kDroppedStack for the others).
+  std::vector<StackId> Retain(std::vector<bool> keep, FrameTable& frames);
+
  private:
   struct Node {
     StackId parent;  // the next frame outwards (towards the bottom of the stack)
@@ -99,6 +112,27 @@ class StackTree {
   };
   std::vector<Node> nodes_;  // index = StackId; nodes_[0] is the root (kNoStack)
   absl::flat_hash_map<std::pair<StackId, FrameId>, StackId> children_;
+};
+
+// Gives back the memory of every stack and frame none of `in_use` needs, and rewrites each
+// *in_use to its stack's new id. A stack's id changes only here: the caller must update every
+// StackId it keeps (records) through `in_use`, and forget others (caches).
+void ReclaimStacks(absl::Span<StackId* const> in_use, FrameTable& frames, StackTree& stacks);
+
+// When to reclaim as stacks are interned: once the tree has grown by as many stacks as it kept
+// at the last reclaim, as there were live records then, or kMinGrowth, whichever is most. A
+// reclaim (a pass over the live records and the tables) is thus paid for by the stacks made
+// since the last one, and the tree never holds more than twice the stacks in use at the last
+// reclaim plus the larger of the live records then and kMinGrowth.
+class ReclaimSchedule {
+ public:
+  static constexpr size_t kMinGrowth = 4096;
+
+  bool Due(size_t stack_count) const { return stack_count >= next_; }
+  void Reclaimed(size_t stacks_kept, size_t records_in_use);
+
+ private:
+  size_t next_ = kMinGrowth;
 };
 
 // "at fn (file:line:col)" lines joined by "\n    ", V8's own layout for Error.stack frames.

@@ -205,6 +205,20 @@ void Tracker::DropViewStoreLocked(ViewRecord& view) {
   ReleaseStoreIfUnusedLocked(store);
 }
 
+void Tracker::RewriteStacksInUse(
+    absl::FunctionRef<void(absl::Span<StackId* const> in_use)> rewrite) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StackId*> in_use;
+  in_use.reserve(store_by_address_.size() + live_views_);
+  for (StoreId id = 0; id < stores_.size(); ++id) {
+    if (store_live_[id]) in_use.push_back(&stores_[id].stack);
+  }
+  for (ViewId id = 0; id < views_.size(); ++id) {
+    if (view_live_[id]) in_use.push_back(&views_[id].stack);
+  }
+  rewrite(in_use);
+}
+
 Snapshot Tracker::TakeSnapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   Snapshot snapshot;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/types/span.h"
 #include <mutex>
 #include "tracker/core/clock.h"
 #include "tracker/core/records.h"
@@ -79,6 +81,11 @@ class Tracker {
   // Ignored unless `id` still names that store (same generation): ids are reused, and an old
   // ArrayBuffer's callback must never retire a newer store.
   void OnStoreUnreachable(StoreId id, uint32_t generation);
+
+  // Calls `rewrite`, under the lock, with every StackId field of a live record (live stores,
+  // pending ones among them, and live views); it may change them in place, as the stack tables
+  // do when they renumber their stacks. Records made meanwhile wait for the lock.
+  void RewriteStacksInUse(absl::FunctionRef<void(absl::Span<StackId* const> in_use)> rewrite);
 
   Snapshot TakeSnapshot() const;
   const Clock& clock() const { return *clock_; }
