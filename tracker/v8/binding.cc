@@ -66,6 +66,7 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   Session& session = Session::Get();
   Views().ForgetDetachedViews(isolate);
+  ReclaimUnusedStacks(session);
   const Snapshot snapshot = session.tracker().TakeSnapshot();
   LeakOverview overview =
       Analyze(snapshot, AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),

@@ -14,6 +14,7 @@
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
 #include "tracker/v8/session.h"
+#include "tracker/v8/stack_capture.h"
 
 namespace slab_hunter {
 namespace {
@@ -97,6 +98,7 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
   const HuntSettings& settings = Session::Get().settings();
   CollectAllGarbageOnce(isolate_);
   views_.ForgetDetachedViews(isolate_);
+  ReclaimUnusedStacks(Session::Get());
   const Snapshot snapshot = Session::Get().tracker().TakeSnapshot();
   LeakOverview overview =
       Analyze(snapshot, AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff,
@@ -114,11 +116,13 @@ bool EndOfRun::Finish() {
     const Session::CaptureStats& stats = session.capture_stats();
     std::fprintf(stderr,
                  "slab-hunter-node: stack cache: %llu hits, %llu full captures, %llu hits "
-                 "verified, %llu mismatches\n",
+                 "verified, %llu mismatches; stack tables: %zu stacks, %zu frames, %llu "
+                 "reclaims\n",
                  static_cast<unsigned long long>(stats.sampled_hits),
                  static_cast<unsigned long long>(stats.full_captures),
                  static_cast<unsigned long long>(stats.verified),
-                 static_cast<unsigned long long>(stats.mismatches));
+                 static_cast<unsigned long long>(stats.mismatches), session.stacks().size(),
+                 session.frames().size(), static_cast<unsigned long long>(stats.reclaims));
   }
   v8::HandleScope handle_scope(isolate_);
   v8::Context::Scope context_scope(context_.Get(isolate_));

@@ -44,6 +44,7 @@ class Session {
   FrameTable& frames() { return frames_; }
   StackTree& stacks() { return stacks_; }
   StackCache& stack_cache() { return stack_cache_; }
+  ReclaimSchedule& stack_reclaims() { return stack_reclaims_; }
 
   // How stack captures went (isolate thread only).
   struct CaptureStats {
@@ -51,6 +52,7 @@ class Session {
     uint64_t full_captures = 0;
     uint64_t verified = 0;    // hits checked against a full capture (verify_stack_cache)
     uint64_t mismatches = 0;  // of those, hits whose stack differed
+    uint64_t reclaims = 0;    // times the stack tables gave back unused stacks
   };
   CaptureStats& capture_stats() { return capture_stats_; }
   const Clock& clock() const { return clock_; }
@@ -63,6 +65,7 @@ class Session {
   FrameTable frames_;
   StackTree stacks_;
   StackCache stack_cache_;
+  ReclaimSchedule stack_reclaims_;
   CaptureStats capture_stats_;
   std::atomic<v8::Isolate*> isolate_{nullptr};
   std::atomic<bool> tracking_{false};

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/v8_values.h"
 #include "v8.h"
@@ -26,9 +27,15 @@ constexpr v8::StackTrace::StackTraceOptions kCaptureOptions =
     static_cast<v8::StackTrace::StackTraceOptions>(v8::StackTrace::kDetailed |
                                                    v8::StackTrace::kScriptId);
 
-bool IsSkippedScript(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
-  // Script ids are never reused within an isolate, so a script's verdict is cached by id.
+// Whether a script's frames are skipped, by script id: ids are never reused within an isolate.
+// Cleared when stacks are reclaimed, as generated scripts come and go.
+absl::flat_hash_map<int, bool>& ScriptVerdicts() {
   static auto* verdicts = new absl::flat_hash_map<int, bool>();
+  return *verdicts;
+}
+
+bool IsSkippedScript(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
+  absl::flat_hash_map<int, bool>* verdicts = &ScriptVerdicts();
   const int script_id = frame->GetScriptId();
   auto it = verdicts->find(script_id);
   if (it != verdicts->end()) return it->second;
@@ -108,11 +115,27 @@ bool IsBufferInternalScript(const char* name, size_t length) {
   return false;
 }
 
+void ReclaimUnusedStacks(Session& session) {
+  size_t records_in_use = 0;
+  session.tracker().RewriteStacksInUse([&](absl::Span<StackId* const> in_use) {
+    records_in_use = in_use.size();
+    ReclaimStacks(in_use, session.frames(), session.stacks());
+  });
+  // Its StackIds are renumbered or gone; the generation it bumps keeps a capture under way
+  // from inserting one.
+  session.stack_cache().Clear();
+  ScriptVerdicts() = {};
+  session.stack_reclaims().Reclaimed(session.stacks().size(), records_in_use);
+  ++session.capture_stats().reclaims;
+}
+
 void InstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
   isolate->AddGCPrologueCallback(&FlushStackCache, &session, v8::kGCTypeAll);
 }
 
 StackId CaptureStack(v8::Isolate* isolate, Session& session) {
+  // Here, before any StackId of this capture exists, renumbering cannot invalidate one.
+  if (session.stack_reclaims().Due(session.stacks().size())) ReclaimUnusedStacks(session);
   // A raw sample (under a microsecond) names the call path; the cache maps it to the stack a
   // full capture gave the first time that path was seen since the last collection.
   void* sample[kMaxSampleFrames];

@@ -22,6 +22,12 @@ bool IsBufferInternalScript(const char* name, size_t length);
 // HandleScope. Returns kNoStack when no JS is on the stack.
 StackId CaptureStack(v8::Isolate* isolate, Session& session);
 
+// Gives back the frames and stacks no live record uses (see ReclaimStacks), renumbering the
+// records' StackIds, and forgets what named the others (the stack cache). Isolate thread only,
+// never between a capture and the record it is for. CaptureStack calls it when the session's
+// ReclaimSchedule says so; a report calls it first.
+void ReclaimUnusedStacks(Session& session);
+
 // Clears the session's stack cache at the start of every garbage collection.
 void InstallStackCacheFlush(v8::Isolate* isolate, Session& session);
 
