@@ -5,16 +5,18 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
+const fs = require('node:fs');
 const path = require('node:path');
 const { fixtures, run, siteLine } = require('./helpers');
 
 const fixture = path.join(fixtures, 'generated-paths.js');
-const tablesLine =
-  /stack cache: \d+ hits, \d+ full captures, \d+ hits verified, (\d+) mismatches; stack tables: (\d+) stacks, (\d+) frames/;
+const tablesLine = new RegExp(
+  'stack cache: (\\d+) hits, \\d+ full captures, (\\d+) hits verified, (\\d+) mismatches; ' +
+  'stack tables: (\\d+) stacks, (\\d+) frames, (\\d+) reclaims');
 
-function runPaths(count, kept, flags = [], untracked = false) {
+function runPaths(count, kept, flags = [], mode = undefined) {
   const args = [...flags, '--expose-gc', fixture, String(count), String(kept)];
-  if (untracked) args.push('untracked');
+  if (mode) args.push(mode);
   const result = run(args, { timeout: 120000 });
   assert.strictEqual(result.status, 0, result.stderr);
   return { ...JSON.parse(result.stdout), stderr: result.stderr };
@@ -22,13 +24,14 @@ function runPaths(count, kept, flags = [], untracked = false) {
 
 // The kept Buffers' locations, derived from the fixture: generated function `path<i>` makes
 // its Buffer on line 2, column 17 of its own script, and is called by makePaths at the marked
-// line (`generated(` at column 20).
+// line (at `generated(`).
 function expectedLocations(count, kept) {
   const line = siteLine('generated-paths.js', 'generated-call');
+  const column = fs.readFileSync(fixture, 'utf8').split('\n')[line - 1].indexOf('generated(') + 1;
   const locations = [];
   for (let i = 0; i < count; i += count / kept) {
     locations.push(
-      `at path${i} (/app/generated/path-${i}.js:2:17)\n    at makePaths (${fixture}:${line}:20)`);
+      `at path${i} (/app/generated/path-${i}.js:2:17)\n    at makePaths (${fixture}:${line}:${column})`);
   }
   return locations.sort();
 }
@@ -36,9 +39,10 @@ function expectedLocations(count, kept) {
 function tables(stderr) {
   const match = tablesLine.exec(stderr);
   assert.ok(match, stderr);
-  const [mismatches, stacks, frames] = match.slice(1).map(Number);
+  const [hits, verified, mismatches, stacks, frames, reclaims] = match.slice(1).map(Number);
   assert.strictEqual(mismatches, 0);
-  return { stacks, frames };
+  assert.strictEqual(verified, hits);
+  return { hits, stacks, frames, reclaims };
 }
 
 const tableFlags = ['--slab-hunter-stack-depth=2', '--slab-hunter-verify-stacks'];
@@ -51,14 +55,24 @@ for (const flags of [[], ['--stress-compaction']]) {
     assert.deepStrictEqual(result.locations.sort(), expectedLocations(100000, 10));
     // Each kept stack is its generated frame over the one calling frame they share: 11 more
     // stacks (the shared frame's, 10 leaves) and 11 more frames.
-    assert.deepStrictEqual(tables(result.stderr),
-                           { stacks: baseline.stacks + 11, frames: baseline.frames + 11 });
+    const after = tables(result.stderr);
+    assert.deepStrictEqual([after.stacks, after.frames],
+                           [baseline.stacks + 11, baseline.frames + 11]);
   });
 }
 
+test('the stack cache never gives a stack renumbered or dropped by a reclaim', () => {
+  // Five unchanging call paths, served by the cache, among 100000 generated ones: reclaims
+  // renumber or drop the unchanging paths' stacks between hits, and every hit is checked
+  // against a full capture.
+  const { hits, reclaims } = tables(runPaths(100000, 10, tableFlags, 'mixed').stderr);
+  assert.ok(reclaims >= 10, `${reclaims} reclaims`);
+  assert.ok(hits > 90000, `${hits} hits`);
+});
+
 test('memory stays bounded over an untracked run with 300000 paths that are gone', () => {
   const tracked = runPaths(300000, 10, ['--slab-hunter-stack-depth=2']);
-  const untracked = runPaths(300000, 10, [], true);
+  const untracked = runPaths(300000, 10, [], 'untracked');
   assert.strictEqual(tracked.kept, 10);
   const extraMiB = (tracked.rss - untracked.rss) / (1 << 20);
   // Measured: ~9 MiB more at 100000 paths, ~12 MiB at 400000 (what tracking costs whatever
