@@ -1,7 +1,12 @@
 // StackCache: maps the raw frame addresses of a stack sample (cheap to take) to the interned
 // StackId a full capture gave for them (costly), so each call path is captured in full once.
 // The addresses name code and bytecode that the engine may move or free in a garbage
-// collection, so the cache is cleared on every collection (Clear, and the generation).
+// collection, so the cache is cleared on every collection (Clear, and the generation), and
+// whenever the stack tables renumber their stacks (ReclaimStacks).
+// A sample names code, not closures: closures of one function that the engine names apart
+// (Object.defineProperty(f, 'name', ...), computed method keys) reached along one call path
+// share an entry, and take the name of the first one captured since the last collection
+// (--slab-hunter-verify-stacks counts them as mismatches).
 #ifndef SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
 #define SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
 
@@ -21,7 +26,7 @@ class StackCache {
   // Records `stack` for `sample`, unless a collection happened since `generation` was read
   // (the sample's addresses may then name other code).
   void Insert(absl::Span<const uintptr_t> sample, StackId stack, uint64_t generation);
-  // A garbage collection is starting.
+  // A garbage collection is starting, or the stacks were renumbered.
   void Clear();
 
   uint64_t generation() const { return generation_; }
