@@ -120,10 +120,11 @@ class StackTree {
 void ReclaimStacks(absl::Span<StackId* const> in_use, FrameTable& frames, StackTree& stacks);
 
 // When to reclaim as stacks are interned: once the tree has grown by as many stacks as it kept
-// at the last reclaim, as there were live records then, or kMinGrowth, whichever is most. A
-// reclaim (a pass over the live records and the tables) is thus paid for by the stacks made
-// since the last one, and the tree never holds more than twice the stacks in use at the last
-// reclaim plus the larger of the live records then and kMinGrowth.
+// at the last reclaim (K), as there were live records then (R), or kMinGrowth, whichever is
+// most. A reclaim (a pass over the live records and the tables) is thus paid for by the stacks
+// made since the last one, and the tree never holds more than K + max(K, R, kMinGrowth) stacks
+// plus those of the capture under way (frames are never more than stacks): memory is linear in
+// what live records use, plus a constant.
 class ReclaimSchedule {
  public:
   static constexpr size_t kMinGrowth = 4096;
