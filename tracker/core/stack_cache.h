@@ -3,10 +3,12 @@
 // The addresses name code and bytecode that the engine may move or free in a garbage
 // collection, so the cache is cleared on every collection (Clear, and the generation), and
 // whenever the stack tables renumber their stacks (ReclaimStacks).
-// A sample names code, not closures: closures of one function that the engine names apart
-// (Object.defineProperty(f, 'name', ...), computed method keys) reached along one call path
-// share an entry, and take the name of the first one captured since the last collection
-// (--slab-hunter-verify-stacks counts them as mismatches).
+// A sample holds the JS frames' code positions only, so two calls it cannot tell apart share an
+// entry and get the stack of the first one captured since the last collection (verified hits
+// count them as mismatches): closures of one function that the engine names apart
+// (Object.defineProperty(f, 'name', ...), computed method keys) reached along one call path, and
+// one call site calling through a variable that is Reflect.construct or Reflect.apply (`new F`
+// against `F`). A `new F()` and an `F()` written in the source are two call sites: they differ.
 #ifndef SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
 #define SLAB_HUNTER_TRACKER_CORE_STACK_CACHE_H_
 
