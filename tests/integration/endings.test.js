@@ -100,6 +100,7 @@ test('a program blocked outside JS still ends by the signal, without the report'
 test('a second signal ends a program that has not yet taken the first, at once', async () => {
   const run = start(['--slab-hunter', fixture('busy.js'), 'blocked']);
   await run.until('ready\n');
+  await sleep(500);  // into the blocking read (see above)
   run.child.kill('SIGINT');
   await sleep(300);
   const sentAt = Date.now();
