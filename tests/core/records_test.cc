@@ -15,5 +15,15 @@ TEST(ViewApiNameTest, SpelledAsInJs) {
   EXPECT_EQ(ViewApiName(ViewApi::kSlice), "slice");
 }
 
+TEST(ViewApiFromNameTest, MapsEachNameBack) {
+  for (int i = 0; i < kViewApiCount; ++i) {
+    const auto api = static_cast<ViewApi>(i);
+    EXPECT_EQ(ViewApiFromName(ViewApiName(api)), api) << ViewApiName(api);
+  }
+  EXPECT_EQ(ViewApiFromName("Subarray"), std::nullopt);
+  EXPECT_EQ(ViewApiFromName(""), std::nullopt);
+  EXPECT_EQ(ViewApiFromName("toString"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace slab_hunter

@@ -3,25 +3,16 @@
 namespace slab_hunter {
 
 std::string_view ViewApiName(ViewApi api) {
-  // Spelled as in JS (Buffer.allocUnsafe, buf.subarray, ...) so reports read like the caller's code.
-  switch (api) {
-    case ViewApi::kAllocUnsafe:
-      return "allocUnsafe";
-    case ViewApi::kAllocUnsafeSlow:
-      return "allocUnsafeSlow";
-    case ViewApi::kAlloc:
-      return "alloc";
-    case ViewApi::kFrom:
-      return "from";
-    case ViewApi::kConcat:
-      return "concat";
-    case ViewApi::kSubarray:
-      return "subarray";
-    case ViewApi::kSlice:
-      return "slice";
+  const auto index = static_cast<size_t>(api);
+  // Out of range only for a value cast from a bad integer.
+  return index < std::size(kViewApiNames) ? kViewApiNames[index] : "unknown";
+}
+
+std::optional<ViewApi> ViewApiFromName(std::string_view name) {
+  for (int i = 0; i < kViewApiCount; ++i) {
+    if (kViewApiNames[i] == name) return static_cast<ViewApi>(i);
   }
-  // Only reachable with a value cast from an out-of-range integer.
-  return "unknown";
+  return std::nullopt;
 }
 
 }  // namespace slab_hunter

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "tracker/core/frame_tree.h"
@@ -17,7 +19,9 @@ using ViewId = uint32_t;
 // A view whose bytes live on the JS heap (a small typed array never asked for its .buffer).
 inline constexpr StoreId kNoStore = 0xffffffffu;
 
-// The Buffer API that handed a view out.
+// The Buffer API that handed a view out. kViewApiNames is the one list of these APIs: the
+// builtin's JS names the functions it wraps by them and the binding maps each name back
+// (ViewApiFromName), so no other copy exists.
 enum class ViewApi : uint8_t {
   kAllocUnsafe,
   kAllocUnsafeSlow,
@@ -27,9 +31,19 @@ enum class ViewApi : uint8_t {
   kSubarray,
   kSlice,
 };
-inline constexpr int kViewApiCount = 7;
+// Indexed by ViewApi; spelled as in JS (Buffer.allocUnsafe, buf.subarray, ...) so reports read
+// like the caller's code.
+inline constexpr std::string_view kViewApiNames[] = {
+    "allocUnsafe", "allocUnsafeSlow", "alloc", "from", "concat", "subarray", "slice",
+};
+inline constexpr int kViewApiCount = static_cast<int>(std::size(kViewApiNames));
+static_assert(static_cast<int>(ViewApi::kSlice) + 1 == kViewApiCount,
+              "kViewApiNames names every ViewApi, in order");
+
 // The API's name as JS spells it: "allocUnsafe", ..., "subarray", "slice".
 std::string_view ViewApiName(ViewApi api);
+// The ViewApi named `name` (as ViewApiName spells it), if any.
+std::optional<ViewApi> ViewApiFromName(std::string_view name);
 
 // Where a backing store came from.
 enum class StoreOrigin : uint8_t {
