@@ -53,15 +53,22 @@ enum class StoreOrigin : uint8_t {
   // candidate, located at that call.
   kBufferCall,
   // One of the slabs of Node's shared Buffer pool: made inside a tracked call whose Buffer
-  // covers only part of it. Never a big-buffer leak; its small views are slab leaks.
+  // covers only part of it, or inside one that threw (no Buffer came out, so what it made and
+  // something still holds is the pool's new slab). Never a big-buffer leak; its small views
+  // are slab leaks.
   kPoolSlab,
-  // Allocated outside any tracked Buffer call while tracking: new ArrayBuffer, typed arrays,
-  // Node's internals, native reads. Located by the JS stack at allocation, if there was one.
-  // A big-buffer candidate like kBufferCall.
+  // Allocated outside Node's Buffer code while tracking: new ArrayBuffer, typed arrays,
+  // Node's other internals, native reads, and user code run inside a Buffer call (a getter
+  // Buffer.from runs). Located by the JS stack at allocation; kNoStack (`<native>`) only when
+  // no JS was running. A big-buffer candidate like kBufferCall.
   kOther,
   // First seen through a view: allocated before tracking began. Where it came from is unknown
   // (Node's first pool slab is one), so it is never a big-buffer leak.
   kBeforeTracking,
+  // Allocated by Node's Buffer code inside a Buffer call that sampling left out: a pool slab or
+  // the call's own Buffer, not located (no stack is taken). Never a big-buffer leak, so a
+  // sampled run never reports a pool slab as one, nor a Buffer call's store as native.
+  kNotSampled,
 };
 
 struct StoreRecord {

@@ -35,7 +35,9 @@ void Tracker::RetireStoreLocked(StoreId id) {
     store_by_address_.erase(it);
   }
   store_live_[id] = false;
-  pending_.erase(std::remove(pending_.begin(), pending_.end(), id), pending_.end());
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                [id](const PendingStore& pending) { return pending.id == id; }),
+                 pending_.end());
   ReleaseStoreIfUnusedLocked(id);
 }
 
@@ -45,8 +47,20 @@ void Tracker::ReleaseStoreIfUnusedLocked(StoreId id) {
   if (!store_live_[id] && stores_[id].live_views == 0) free_stores_.push_back(id);
 }
 
+template <typename Visit>
+void Tracker::ForEachPendingLocked(uint32_t call_level, Visit visit) {
+  // Usually one entry, or none: the list stays short.
+  auto claimed = std::remove_if(pending_.begin(), pending_.end(),
+                                [&](const PendingStore& pending) {
+                                  if (pending.call_level < call_level) return false;
+                                  visit(pending.id);
+                                  return true;
+                                });
+  pending_.erase(claimed, pending_.end());
+}
+
 void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin,
-                               StackId stack) {
+                               StackId stack, uint32_t call_level) {
   const uintptr_t address = AddressOf(data);
   std::lock_guard<std::mutex> lock(mu_);
   // The address is still mapped only if its free was never reported; the old record is stale
@@ -62,7 +76,7 @@ void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin
   record.origin = origin;
   const StoreId id = NewStoreLocked(record);
   store_by_address_[address] = id;
-  if (origin == StoreOrigin::kPendingCall) pending_.push_back(id);
+  if (origin == StoreOrigin::kPendingCall) pending_.push_back({id, call_level});
 }
 
 void Tracker::OnStoreFreed(const void* data) {
@@ -129,7 +143,8 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
 
   // Stores allocated during a tracked Buffer call are attributed once that call's view exists:
   // only then is it known whether the allocation was the Buffer itself or a pool slab.
-  for (const StoreId pending : pending_) {
+  // Calls nested deeper have ended (each claimed its own); enclosing calls' stay pending.
+  ForEachPendingLocked(view.call_level, [&](StoreId pending) {
     StoreRecord& record = stores_[pending];
     record.stack = view.stack;
     if (pending == store) {
@@ -138,8 +153,7 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
     } else {
       record.origin = StoreOrigin::kBufferCall;
     }
-  }
-  pending_.clear();
+  });
 
   if (store != kNoStore) ++stores_[store].live_views;
 
@@ -172,10 +186,10 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
   return id;
 }
 
-void Tracker::OnTrackedCallFailed() {
+void Tracker::OnTrackedCallFailed(uint32_t call_level) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const StoreId pending : pending_) stores_[pending].origin = StoreOrigin::kOther;
-  pending_.clear();
+  ForEachPendingLocked(call_level,
+                       [&](StoreId pending) { stores_[pending].origin = StoreOrigin::kPoolSlab; });
 }
 
 void Tracker::OnViewCollected(ViewId id) {

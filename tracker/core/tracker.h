@@ -25,6 +25,8 @@ struct NewView {
   size_t length = 0;
   StackId stack = kNoStack;
   ViewApi api = ViewApi::kAllocUnsafe;
+  // The Buffer calls enclosing the one that returned the view (see OnStoreAllocated).
+  uint32_t call_level = 0;
 };
 
 // The store a new view sits on, as OnViewCreated found or recorded it.
@@ -59,24 +61,31 @@ class Tracker {
   Tracker& operator=(const Tracker&) = delete;
 
   // --- Allocator side: any thread. Unknown addresses are ignored.
-  void OnStoreAllocated(const void* data, size_t size, StoreOrigin origin, StackId stack);
+  // A kPendingCall store waits for the view of the tracked call that made it. `call_level`
+  // counts the tracked calls enclosing that call: user code run inside a Buffer call (a
+  // getter) can make a Buffer call of its own, whose view must not claim the outer call's
+  // stores.
+  void OnStoreAllocated(const void* data, size_t size, StoreOrigin origin, StackId stack,
+                        uint32_t call_level = 0);
   void OnStoreFreed(const void* data);
   // The store keeps its record (origin, stack, creation time) under its new address and size.
   void OnStoreReallocated(const void* old_data, const void* new_data, size_t new_size);
 
   // --- View side: the isolate's thread.
   // Records a view. A store unknown so far (allocated before tracking began) gets a record
-  // of origin kBeforeTracking. Stores still kPendingCall take the view's stack: the view's own store
-  // becomes kBufferCall if the view spans all of it, else kPoolSlab; any other pending store
-  // becomes kBufferCall. `store_out`, when given, receives the view's store.
+  // of origin kBeforeTracking. Stores still kPendingCall at the view's call level take the
+  // view's stack: the view's own store becomes kBufferCall if the view spans all of it, else
+  // kPoolSlab; any other becomes kBufferCall. `store_out`, when given, receives the view's store.
   ViewId OnViewCreated(const NewView& view, ViewStore* store_out = nullptr);
   // The view was garbage-collected.
   void OnViewCollected(ViewId id);
   // The view's ArrayBuffer was detached (transferred): the view holds no bytes any more.
   void OnViewDetached(ViewId id);
-  // A tracked call threw: the stores it made (still kPendingCall) have no view to locate them
-  // and become kOther, so the next call's view does not claim them.
-  void OnTrackedCallFailed();
+  // The tracked call at `call_level` threw (or returned no Buffer): the stores it made, still
+  // kPendingCall, have no view to take a location from. What such a call leaves behind that
+  // anything holds is Node's new pool slab, so they become kPoolSlab (never a big-buffer leak)
+  // and the next call's view does not claim them.
+  void OnTrackedCallFailed(uint32_t call_level = 0);
   // The ArrayBuffer of a store of unknown origin (ViewStore::origin_unknown) was collected.
   // Ignored unless `id` still names that store (same generation): ids are reused, and an old
   // ArrayBuffer's callback must never retire a newer store.
@@ -101,6 +110,10 @@ class Tracker {
   void ReleaseStoreIfUnusedLocked(StoreId id);
   // The view no longer names its store; the store's slot is released if nothing else needs it.
   void DropViewStoreLocked(ViewRecord& view);
+  // Calls visit(id) for, and forgets, every pending store of the call at `call_level` (and of
+  // deeper calls, which have all ended by then).
+  template <typename Visit>
+  void ForEachPendingLocked(uint32_t call_level, Visit visit);
 
   const Clock* clock_;
   // Guards every member below. A std::mutex, not absl::Mutex: there are two uncontended round
@@ -113,7 +126,11 @@ class Tracker {
   std::vector<uint32_t> store_generation_;  // bumped each time a slot is reused
   std::vector<StoreId> free_stores_;
   absl::flat_hash_map<uintptr_t, StoreId> store_by_address_;
-  std::vector<StoreId> pending_;
+  struct PendingStore {
+    StoreId id;
+    uint32_t call_level;
+  };
+  std::vector<PendingStore> pending_;
   std::vector<ViewRecord> views_;
   std::vector<bool> view_live_;
   std::vector<ViewId> free_views_;
