@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "tracker/core/analysis.h"
 #include "tracker/v8/end_of_run.h"
@@ -12,6 +14,7 @@
 #include "tracker/v8/stack_capture.h"
 #include "tracker/v8/v8_values.h"
 #include "tracker/v8/view_registry.h"
+#include "tracker/v8/wrappers.h"
 
 namespace slab_hunter {
 namespace {
@@ -32,19 +35,51 @@ ViewRegistry& Views() {
   return *views;
 }
 
-// trackView(view, api): records a Buffer a tracked call returned. Anything else is ignored, so
-// a wrapper never changes what a call returns or throws.
-void TrackView(const FunctionCallbackInfo<Value>& args) {
-  Session& session = Session::Get();
-  if (!session.tracking() || !args[0]->IsUint8Array() || !args[1]->IsInt32()) return;
-  const int32_t api = args[1].As<v8::Int32>()->Value();
-  if (api < 0 || api >= kViewApiCount) return;
-  Views().Track(args.GetIsolate(), args[0].As<v8::Uint8Array>(), static_cast<ViewApi>(api));
+BufferApiWrappers& Wrappers() {
+  static BufferApiWrappers* wrappers = new BufferApiWrappers(Session::Get(), Views());
+  return *wrappers;
 }
 
-// trackedCallFailed(): the tracked call threw; stores it made have no view to take a location.
-void TrackedCallFailed(const FunctionCallbackInfo<Value>&) {
-  Session::Get().tracker().OnTrackedCallFailed();
+void ThrowTypeError(Isolate* isolate, std::string_view message) {
+  Local<v8::String> text;
+  if (NewString(isolate, message).ToLocal(&text)) {
+    isolate->ThrowException(v8::Exception::TypeError(text));
+  }
+}
+
+// makeWrappers(originals, names, trackedReceivers, ReflectConstruct): the stand-ins for the
+// functions `originals` (see BufferApiWrappers::Make), as an array; names[i] is a Buffer API's
+// name or 'toString'; trackedReceivers[i] an object or undefined.
+void MakeWrappers(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<Context> context = isolate->GetCurrentContext();
+  if (!args[0]->IsArray() || !args[1]->IsArray() || !args[2]->IsArray() ||
+      !args[3]->IsFunction()) {
+    ThrowTypeError(isolate, "makeWrappers: bad arguments");
+    return;
+  }
+  Local<v8::Array> originals = args[0].As<v8::Array>();
+  Local<v8::Array> names = args[1].As<v8::Array>();
+  Local<v8::Array> receivers = args[2].As<v8::Array>();
+  std::vector<WrapperSpec> specs(originals->Length());
+  for (uint32_t i = 0; i < specs.size(); ++i) {
+    Local<Value> original, name, receiver;
+    if (!originals->Get(context, i).ToLocal(&original) || !names->Get(context, i).ToLocal(&name) ||
+        !receivers->Get(context, i).ToLocal(&receiver)) {
+      return;
+    }
+    if (!original->IsFunction() || !name->IsString()) {
+      ThrowTypeError(isolate, "makeWrappers: bad function or name");
+      return;
+    }
+    specs[i].original = original.As<v8::Function>();
+    specs[i].name = *v8::String::Utf8Value(isolate, name);
+    if (receiver->IsObject()) specs[i].tracked_receivers = receiver.As<Object>();
+  }
+  Local<v8::Array> stand_ins;
+  if (Wrappers().Make(context, specs, args[3].As<v8::Function>()).ToLocal(&stand_ins)) {
+    args.GetReturnValue().Set(stand_ins);
+  }
 }
 
 // start(): turns tracking on (idempotent); returns the current time in nanoseconds.
@@ -141,13 +176,8 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
   Session& session = Session::Get();
   session.AttachIsolate(isolate);
   InstallStackCacheFlush(isolate, session);
-  // The counter lives in the Session; the JS wrappers write it without calling into C++.
-  std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(
-      session.call_depth(), sizeof(int32_t), [](void*, size_t, void*) {}, nullptr);
-  Local<ArrayBuffer> buffer = ArrayBuffer::New(isolate, std::move(store));
   return ObjectBuilder(context)
-      .Set("trackView", Method(context, "trackView", TrackView))
-      .Set("trackedCallFailed", Method(context, "trackedCallFailed", TrackedCallFailed))
+      .Set("makeWrappers", Method(context, "makeWrappers", MakeWrappers))
       .Set("start", Method(context, "start", Start))
       .Set("analyze", Method(context, "analyze", Analyze))
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
@@ -155,7 +185,6 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("finishRun", Method(context, "finishRun", FinishRun))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
       .Set("settings", SettingsObject(context, session.settings()))
-      .Set("callDepth", Int32Array::New(buffer, 0, 1))
       .Build();
 }
 

@@ -6,10 +6,9 @@
 
 namespace slab_hunter {
 
-// Functions (trackView, trackedCallFailed, start, analyze, collectGarbage; for the flags
-// watchEnding, finishRun, printOverview), the flags' settings, and the shared call-depth counter
-// (callDepth, an Int32Array). Main isolate only. Empty, with an exception pending, if V8 could
-// not make a part of it.
+// Functions (makeWrappers, start, analyze, collectGarbage; for the flags watchEnding, finishRun,
+// printOverview) and the flags' settings. Main isolate only. Empty, with an exception pending,
+// if V8 could not make a part of it.
 v8::MaybeLocal<v8::Object> CreateBinding(v8::Local<v8::Context> context);
 
 // The builtin module's JS source (slab_hunter.js), compiled as Node compiles its own builtins.

@@ -29,12 +29,23 @@ class Session {
   void Start() { tracking_.store(true, std::memory_order_release); }
   bool tracking() const { return tracking_.load(std::memory_order_acquire); }
 
-  // Depth of tracked Buffer calls on the isolate's thread; written by the JS wrappers through a
-  // shared Int32Array so that entering a call costs no call into C++. Negative while a Buffer
-  // call left out by sampling runs: its stores are recorded, but not worth a stack capture.
-  int32_t* call_depth() { return &call_depth_; }
-  bool InTrackedCall() const { return call_depth_ > 0; }
-  bool InSampledOutCall() const { return call_depth_ < 0; }
+  // The innermost Buffer call running in its own right on the isolate's thread: the user's
+  // call, or one that user code run inside another call made (a getter calling
+  // Buffer.allocUnsafe). A Buffer API that Node's Buffer code calls belongs to the enclosing
+  // call. Set by the wrappers (wrappers.h) around each call, read by the allocator.
+  struct BufferCall {
+    bool active = false;
+    bool tracked = false;    // false: left out by sampling
+    uint32_t level = 0;      // calls in their own right enclosing this one
+  };
+  const BufferCall& current_call() const { return current_call_; }
+  void set_current_call(const BufferCall& call) { current_call_ = call; }
+  // --slab-hunter-sample-rate=N: whether the Buffer call starting now is the one in N tracked.
+  bool SampleNextCall() {
+    if (--calls_until_sample_ > 0) return false;
+    calls_until_sample_ = settings_.sample_rate;
+    return true;
+  }
 
   // Set from the flags before the isolate runs any JS; read-only afterwards.
   HuntSettings& settings() { return settings_; }
@@ -69,7 +80,8 @@ class Session {
   CaptureStats capture_stats_;
   std::atomic<v8::Isolate*> isolate_{nullptr};
   std::atomic<bool> tracking_{false};
-  int32_t call_depth_ = 0;
+  BufferCall current_call_;
+  int calls_until_sample_ = 1;
   HuntSettings settings_;
 };
 

@@ -4,15 +4,17 @@
 // compiles its own builtins (exports, require, module, process, internalBinding, primordials);
 // the tracker's native side is internalBinding('slab_hunter').
 //
-// The wrappers below are the only JS on the allocation path: they mark a Buffer call in a
-// shared counter (so the allocator knows a store belongs to it) and hand the result to
-// trackView. Everything else happens in C++, and analysis only when a report is asked for.
+// No JS of ours is on the allocation path: the Buffer APIs are replaced by C++ stand-ins
+// (tracker/v8/wrappers.h) that mark the call, run the original and track the Buffer it
+// returns. Everything else happens in C++, and analysis only when a report is asked for.
 
 const {
   ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  FunctionPrototype,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
-  ReflectApply,
+  ReflectConstruct,
   SymbolFor,
   TypedArrayPrototype,
 } = primordials;
@@ -22,16 +24,6 @@ const { validateBoolean, validateNumber, validateObject } = require('internal/va
 const { ERR_INVALID_STATE } = require('internal/errors').codes;
 
 const binding = internalBinding('slab_hunter');
-const { callDepth, trackView, trackedCallFailed } = binding;
-
-// Must match ViewApi in tracker/core/records.h.
-const kAllocUnsafe = 0;
-const kAllocUnsafeSlow = 1;
-const kAlloc = 2;
-const kFrom = 3;
-const kConcat = 4;
-const kSubarray = 5;
-const kSlice = 6;
 
 const kDefaultLeakCutoffMs = 60 * 1000;
 const kDefaultBigBufferCutoff = 4000;
@@ -39,81 +31,36 @@ const kNoOptions = { __proto__: null };
 const kUncollectedNote = '\n(made without a full collection first: it may count Buffers that ' +
   'are no longer reachable)';
 
-function isBuffer(value) {
-  return value instanceof Buffer;
-}
-
-// --slab-hunter-sample-rate=N: one outermost Buffer call in N is tracked.
-const { sampleRate } = binding.settings;
-let callsUntilSample = 1;
-
-// Calls `original` as a tracked Buffer call. Only the outermost call is tracked: Buffer APIs
-// call each other (slice -> subarray, concat -> allocUnsafe) and the user's call is the one
-// that matters.
-function callTracked(original, receiver, args, api) {
-  if (callDepth[0] !== 0) return ReflectApply(original, receiver, args);
-  if (--callsUntilSample !== 0) return callSampledOut(original, receiver, args);
-  callsUntilSample = sampleRate;
-  callDepth[0] = 1;
-  let result;
-  try {
-    result = ReflectApply(original, receiver, args);
-  } catch (error) {
-    callDepth[0] = 0;
-    trackedCallFailed();
-    throw error;
-  }
-  callDepth[0] = 0;
-  trackView(result, api);
-  return result;
-}
-
-// Buffer's own functions are plain functions (constructible, with a prototype); so are these.
-function bufferFunctionWrapper(api) {
-  return (original) => function() {
-    return callTracked(original, this, arguments, api);
-  };
-}
-
-// Uint8Array.prototype.subarray.call(buffer) makes a Buffer too (Buffer[Symbol.species]).
-// The builtin is a method (no prototype, not a constructor), so the wrapper is one as well.
-function typedArraySubarrayWrapper(original) {
-  return {
-    subarray(start, end) {
-      if (!isBuffer(this)) return ReflectApply(original, this, arguments);
-      return callTracked(original, this, arguments, kSubarray);
-    },
-  }.subarray;
-}
-
+// [object, property, tracked receivers]: each function is replaced by a C++ stand-in. The
+// property is the Buffer API's name as the tracker knows it (ViewApi in
+// tracker/core/records.h), or toString: Function.prototype.toString's stand-in gives each
+// original's source text for its stand-in. With tracked receivers, only calls on a Uint8Array
+// inheriting from that object are tracked: Uint8Array.prototype.subarray.call(buffer) makes a
+// Buffer too (Buffer[Symbol.species]), other typed arrays pass straight through.
 const hooks = [
-  [Buffer, 'allocUnsafe', bufferFunctionWrapper(kAllocUnsafe)],
-  [Buffer, 'allocUnsafeSlow', bufferFunctionWrapper(kAllocUnsafeSlow)],
-  [Buffer, 'alloc', bufferFunctionWrapper(kAlloc)],
-  [Buffer, 'from', bufferFunctionWrapper(kFrom)],
-  [Buffer, 'concat', bufferFunctionWrapper(kConcat)],
-  [Buffer.prototype, 'subarray', bufferFunctionWrapper(kSubarray)],
-  [Buffer.prototype, 'slice', bufferFunctionWrapper(kSlice)],
-  [TypedArrayPrototype, 'subarray', typedArraySubarrayWrapper],
+  [Buffer, 'allocUnsafe'],
+  [Buffer, 'allocUnsafeSlow'],
+  [Buffer, 'alloc'],
+  [Buffer, 'from'],
+  [Buffer, 'concat'],
+  [Buffer.prototype, 'subarray'],
+  [Buffer.prototype, 'slice'],
+  [TypedArrayPrototype, 'subarray', Buffer.prototype],
+  [FunctionPrototype, 'toString'],
 ];
 
 let hooksInstalled = false;
 
-function callSampledOut(original, receiver, args) {
-  callDepth[0] = -1;
-  try {
-    return ReflectApply(original, receiver, args);
-  } finally {
-    callDepth[0] = 0;
-  }
-}
-
-// Replaces each hooked method by its wrapper, keeping name, length and property attributes; all
-// or nothing, so a program whose Buffer APIs cannot be replaced is left exactly as it was.
+// Replaces each hooked function by its stand-in, keeping name, length and property attributes;
+// all or nothing, so a program whose functions cannot be replaced is left exactly as it was.
 function installHooks() {
   if (hooksInstalled) return;
   const descriptors = [];
-  for (const { 0: target, 1: name } of hooks) {
+  const originals = [];
+  const names = [];
+  const trackedReceivers = [];
+  for (let i = 0; i < hooks.length; i++) {
+    const { 0: target, 1: name, 2: receivers } = hooks[i];
     const descriptor = ObjectGetOwnPropertyDescriptor(target, name);
     if (typeof descriptor?.value !== 'function' ||
         !(descriptor.configurable || descriptor.writable)) {
@@ -121,18 +68,22 @@ function installHooks() {
         `node:slab_hunter cannot track Buffers: ${name} has been frozen or replaced by an ` +
         'accessor (as --frozen-intrinsics does)');
     }
-    descriptors.push(descriptor);
+    ArrayPrototypePush(descriptors, descriptor);
+    ArrayPrototypePush(originals, descriptor.value);
+    ArrayPrototypePush(names, name);
+    ArrayPrototypePush(trackedReceivers, receivers);
   }
+  const standIns = binding.makeWrappers(originals, names, trackedReceivers, ReflectConstruct);
   for (let i = 0; i < hooks.length; i++) {
-    const { 0: target, 1: name, 2: makeWrapper } = hooks[i];
-    const original = descriptors[i].value;
-    const wrapper = makeWrapper(original);
-    ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: original.name });
-    ObjectDefineProperty(wrapper, 'length', { __proto__: null, value: original.length });
+    const { 0: target, 1: name } = hooks[i];
+    const original = originals[i];
+    const standIn = standIns[i];
+    ObjectDefineProperty(standIn, 'length', { __proto__: null, value: original.length });
+    ObjectDefineProperty(standIn, 'name', { __proto__: null, value: original.name });
     if (descriptors[i].configurable) {
-      ObjectDefineProperty(target, name, { __proto__: null, ...descriptors[i], value: wrapper });
+      ObjectDefineProperty(target, name, { __proto__: null, ...descriptors[i], value: standIn });
     } else {
-      target[name] = wrapper;
+      target[name] = standIn;
     }
   }
   hooksInstalled = true;

@@ -1,6 +1,7 @@
 #include "tracker/v8/tracking_allocator.h"
 
 #include "tracker/core/records.h"
+#include "tracker/v8/buffer_frames.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "v8.h"
@@ -45,16 +46,24 @@ void TrackingAllocator::Record(void* data, size_t length) {
   if (data == nullptr || !session_.tracking()) return;
   v8::Isolate* isolate = session_.isolate();
   const bool on_isolate_thread = isolate != nullptr && v8::Isolate::TryGetCurrent() == isolate;
-  if (on_isolate_thread && session_.InTrackedCall()) {
-    // The Buffer call's view, made right after, gives this store its location and kind.
-    session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kPendingCall, kNoStack);
+  if (on_isolate_thread && session_.current_call().active && InBufferInternals(isolate)) {
+    // Node's Buffer code made it for the call. A tracked call's view, made right after, gives
+    // it its location and kind; a sampled-out call's store is left unlocated.
+    const Session::BufferCall& call = session_.current_call();
+    if (call.tracked) {
+      session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kPendingCall, kNoStack,
+                                          call.level);
+    } else {
+      session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kNotSampled, kNoStack);
+    }
     return;
   }
+  // Outside Buffer calls, or user code run inside one: located by its own stack.
   // A stack capture allocates on the JS heap, so a store made while capturing (there is none
   // today, but V8 may change) must not recurse into another capture.
   static thread_local bool capturing = false;
   StackId stack = kNoStack;
-  if (on_isolate_thread && !capturing && !session_.InSampledOutCall() && isolate->InContext()) {
+  if (on_isolate_thread && !capturing && isolate->InContext()) {
     capturing = true;
     stack = CaptureStack(isolate, session_);
     capturing = false;

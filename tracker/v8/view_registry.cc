@@ -41,8 +41,10 @@ ViewRegistry::~ViewRegistry() {
   if (instance_ == this) instance_ = nullptr;
 }
 
-void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api) {
+void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api,
+                         uint32_t call_level) {
   NewView created;
+  created.call_level = call_level;
   created.offset = view->ByteOffset();
   created.length = view->ByteLength();
   created.api = api;

@@ -26,10 +26,12 @@ class ViewRegistry {
   ViewRegistry(const ViewRegistry&) = delete;
   ViewRegistry& operator=(const ViewRegistry&) = delete;
 
-  // Records `view` (made by `api`) with the current JS stack as its location. Reads the view's
-  // ArrayBuffer only if it already has one: a typed array whose bytes are still on the JS heap
-  // is never made to allocate a backing store.
-  void Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api);
+  // Records `view`, returned by a tracked call of `api` at `call_level` (Tracker::
+  // OnStoreAllocated), with the current JS stack as its location. Reads the view's ArrayBuffer
+  // only if it already has one: a typed array whose bytes are still on the JS heap is never
+  // made to allocate a backing store.
+  void Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api,
+             uint32_t call_level);
 
   // Tells the tracker which views' ArrayBuffers were detached (transferred) since they were
   // made: such a view holds no bytes. V8 says nothing at a detach, so this looks before a report.

@@ -1,0 +1,166 @@
+#include "tracker/v8/wrappers.h"
+
+#include <optional>
+
+#include "absl/container/inlined_vector.h"
+#include "tracker/core/tracker.h"
+#include "tracker/v8/buffer_frames.h"
+#include "tracker/v8/session.h"
+#include "tracker/v8/view_registry.h"
+
+namespace slab_hunter {
+
+struct BufferApiWrappers::Wrapped {
+  BufferApiWrappers* owner = nullptr;
+  v8::Global<v8::Function> original;
+  v8::Global<v8::Function> stand_in;
+  std::optional<ViewApi> api;  // nullopt: Function.prototype.toString's stand-in
+  v8::Global<v8::Object> tracked_receivers;
+};
+
+namespace {
+
+constexpr char kToStringName[] = "toString";
+
+// A Uint8Array with `prototype` on its chain. Reads no property (runs no user code): the
+// instanceof a JS wrapper would use can be redirected by Symbol.hasInstance.
+bool IsInstance(v8::Local<v8::Value> receiver, v8::Local<v8::Object> prototype) {
+  if (!receiver->IsUint8Array()) return false;
+  v8::Local<v8::Value> link = receiver.As<v8::Object>()->GetPrototype();
+  while (link->IsObject()) {
+    if (link == prototype) return true;
+    link = link.As<v8::Object>()->GetPrototype();
+  }
+  return false;
+}
+
+}  // namespace
+
+BufferApiWrappers::BufferApiWrappers(Session& session, ViewRegistry& views)
+    : session_(session), views_(views) {}
+
+v8::MaybeLocal<v8::Array> BufferApiWrappers::Make(v8::Local<v8::Context> context,
+                                                   const std::vector<WrapperSpec>& specs,
+                                                   v8::Local<v8::Function> reflect_construct) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::EscapableHandleScope scope(isolate);
+  reflect_construct_.Reset(isolate, reflect_construct);
+  std::vector<v8::Local<v8::Value>> stand_ins;
+  std::vector<std::unique_ptr<Wrapped>> made;
+  for (const WrapperSpec& spec : specs) {
+    auto wrapped = std::make_unique<Wrapped>();
+    wrapped->owner = this;
+    wrapped->original.Reset(isolate, spec.original);
+    if (spec.name != kToStringName) {
+      wrapped->api = ViewApiFromName(spec.name);
+      if (!wrapped->api) {
+        isolate->ThrowException(v8::Exception::TypeError(
+            v8::String::NewFromUtf8(isolate, ("not a Buffer API: " + spec.name).c_str())
+                .ToLocalChecked()));
+        return {};
+      }
+    }
+    if (!spec.tracked_receivers.IsEmpty()) {
+      wrapped->tracked_receivers.Reset(isolate, spec.tracked_receivers);
+    }
+    // Buffer's own functions are plain functions (constructible, with a prototype); methods
+    // such as Uint8Array.prototype.subarray and toString are neither, nor are their stand-ins.
+    const v8::ConstructorBehavior constructible = spec.original->IsConstructor()
+                                                      ? v8::ConstructorBehavior::kAllow
+                                                      : v8::ConstructorBehavior::kThrow;
+    v8::Local<v8::Function> stand_in;
+    if (!v8::Function::New(context, wrapped->api ? &CallBufferApi : &CallToString,
+                           v8::External::New(isolate, wrapped.get()), 0, constructible)
+             .ToLocal(&stand_in)) {
+      return {};
+    }
+    // Its name as V8 itself knows it: native-code source text and messages use this one.
+    v8::Local<v8::Value> name = spec.original->GetName();
+    if (name->IsString()) stand_in->SetName(name.As<v8::String>());
+    wrapped->stand_in.Reset(isolate, stand_in);
+    stand_ins.push_back(stand_in);
+    made.push_back(std::move(wrapped));
+  }
+  for (auto& wrapped : made) wrapped_.push_back(std::move(wrapped));
+  return scope.Escape(v8::Array::New(isolate, stand_ins.data(), stand_ins.size()));
+}
+
+v8::MaybeLocal<v8::Value> BufferApiWrappers::CallOriginal(
+    const v8::FunctionCallbackInfo<v8::Value>& info, v8::Local<v8::Function> original,
+    v8::Local<v8::Value> receiver) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  absl::InlinedVector<v8::Local<v8::Value>, 4> args;
+  args.reserve(info.Length());
+  for (int i = 0; i < info.Length(); ++i) args.push_back(info[i]);
+  if (!info.IsConstructCall()) {
+    // V8 calls API functions as sloppy-mode functions, with undefined and null receivers
+    // replaced by the global proxy; Node's Buffer functions are strict. An unbound method call
+    // (`const { subarray } = buf; subarray()`) must throw as it does untracked.
+    if (receiver == context->Global()) receiver = v8::Undefined(isolate);
+    return original->Call(context, receiver, static_cast<int>(args.size()), args.data());
+  }
+  v8::Local<v8::Value> construct_args[] = {
+      original, v8::Array::New(isolate, args.data(), args.size()), info.NewTarget()};
+  return reflect_construct_.Get(isolate)->Call(context, v8::Undefined(isolate), 3,
+                                                construct_args);
+}
+
+void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  Wrapped& wrapped = *static_cast<Wrapped*>(info.Data().As<v8::External>()->Value());
+  BufferApiWrappers& self = *wrapped.owner;
+  Session& session = self.session_;
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Function> original = wrapped.original.Get(isolate);
+  const Session::BufferCall enclosing = session.current_call();
+  // A call in its own right is the user's, or one that user code run inside another call
+  // makes. A Buffer API that Node's Buffer code calls (concat -> allocUnsafe, slice ->
+  // subarray) is part of the call that runs it: only the user's call is located.
+  const bool own_right =
+      session.tracking() &&
+      (wrapped.tracked_receivers.IsEmpty() ||
+       IsInstance(info.This(), wrapped.tracked_receivers.Get(isolate))) &&
+      (!enclosing.active || !InBufferInternals(isolate));
+  v8::Local<v8::Value> result;
+  if (!own_right) {
+    if (self.CallOriginal(info, original, info.This()).ToLocal(&result)) {
+      info.GetReturnValue().Set(result);
+    }
+    return;
+  }
+  Session::BufferCall call;
+  call.active = true;
+  call.tracked = session.SampleNextCall();
+  call.level = enclosing.active ? enclosing.level + 1 : 0;
+  session.set_current_call(call);
+  const bool returned = self.CallOriginal(info, original, info.This()).ToLocal(&result);
+  session.set_current_call(enclosing);
+  if (call.tracked) {
+    if (returned && result->IsUint8Array()) {
+      self.views_.Track(isolate, result.As<v8::Uint8Array>(), *wrapped.api, call.level);
+    } else {
+      session.tracker().OnTrackedCallFailed(call.level);
+    }
+  }
+  // Otherwise the original's exception is pending, and propagates untouched.
+  if (returned) info.GetReturnValue().Set(result);
+}
+
+void BufferApiWrappers::CallToString(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  Wrapped& wrapped = *static_cast<Wrapped*>(info.Data().As<v8::External>()->Value());
+  BufferApiWrappers& self = *wrapped.owner;
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Value> receiver = info.This();
+  for (const auto& other : self.wrapped_) {
+    if (other->api && other->stand_in == receiver) {
+      receiver = other->original.Get(isolate);
+      break;
+    }
+  }
+  v8::Local<v8::Value> result;
+  if (self.CallOriginal(info, wrapped.original.Get(isolate), receiver).ToLocal(&result)) {
+    info.GetReturnValue().Set(result);
+  }
+}
+
+}  // namespace slab_hunter
