@@ -76,9 +76,12 @@ reason() {
   fi
 }
 
-# Not a vacuous pass: with the preload, Buffer.alloc must be the tracker's wrapper.
-alloc_source='process.stdout.write(Function.prototype.toString.call(Buffer.alloc))'
-if [ "$("$binary" -e "$alloc_source")" = "$("$binary" -r "$preload" -e "$alloc_source")" ]; then
+# Not a vacuous pass: with the preload, Buffer.alloc must already be the tracker's wrapper (the
+# wrappers show Node's own source text, so ask the builtin: setting up again replaces nothing).
+wrapped_source='const alloc = Buffer.alloc; require("node:slab_hunter")(0);
+process.stdout.write(String(Buffer.alloc === alloc))'
+if [ "$("$binary" -e "$wrapped_source")" != false ] ||
+   [ "$("$binary" -r "$preload" -e "$wrapped_source")" != true ]; then
   echo "node-buffer-suite: $preload did not turn tracking on (Buffer.alloc is not wrapped)" >&2
   exit 2
 fi

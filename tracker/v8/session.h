@@ -37,6 +37,9 @@ class Session {
     bool active = false;
     bool tracked = false;    // false: left out by sampling
     uint32_t level = 0;      // calls in their own right enclosing this one
+    // Whether the call can run user code (a getter of an object argument, a valueOf): if not,
+    // everything running inside it is Node's, and no frame needs checking.
+    bool may_run_user_code = true;
   };
   const BufferCall& current_call() const { return current_call_; }
   void set_current_call(const BufferCall& call) { current_call_ = call; }

@@ -46,10 +46,11 @@ void TrackingAllocator::Record(void* data, size_t length) {
   if (data == nullptr || !session_.tracking()) return;
   v8::Isolate* isolate = session_.isolate();
   const bool on_isolate_thread = isolate != nullptr && v8::Isolate::TryGetCurrent() == isolate;
-  if (on_isolate_thread && session_.current_call().active && InBufferInternals(isolate)) {
+  const Session::BufferCall& call = session_.current_call();
+  if (on_isolate_thread && call.active &&
+      (!call.may_run_user_code || InBufferInternals(isolate))) {
     // Node's Buffer code made it for the call. A tracked call's view, made right after, gives
     // it its location and kind; a sampled-out call's store is left unlocated.
-    const Session::BufferCall& call = session_.current_call();
     if (call.tracked) {
       session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kPendingCall, kNoStack,
                                           call.level);

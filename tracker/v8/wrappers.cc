@@ -34,6 +34,19 @@ bool IsInstance(v8::Local<v8::Value> receiver, v8::Local<v8::Object> prototype) 
   return false;
 }
 
+// Node's Buffer code runs user code only through objects it is given: a method's receiver (a
+// Buffer whose subarray a user may have replaced), an argument's getters, valueOf or
+// Symbol.toPrimitive. With primitives only (Buffer.allocUnsafe(n), Buffer.from(string)), what
+// the call allocates is its own without looking at the stack. (A getter a user defines on
+// Buffer.poolSize itself is not looked for.)
+bool MayRunUserCode(const v8::FunctionCallbackInfo<v8::Value>& info, ViewApi api) {
+  if (api == ViewApi::kSubarray || api == ViewApi::kSlice) return true;
+  for (int i = 0; i < info.Length(); ++i) {
+    if (info[i]->IsObject()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 BufferApiWrappers::BufferApiWrappers(Session& session, ViewRegistry& views)
@@ -120,7 +133,7 @@ void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>&
       session.tracking() &&
       (wrapped.tracked_receivers.IsEmpty() ||
        IsInstance(info.This(), wrapped.tracked_receivers.Get(isolate))) &&
-      (!enclosing.active || !InBufferInternals(isolate));
+      (!enclosing.active || (enclosing.may_run_user_code && !InBufferInternals(isolate)));
   v8::Local<v8::Value> result;
   if (!own_right) {
     if (self.CallOriginal(info, original, info.This()).ToLocal(&result)) {
@@ -132,6 +145,7 @@ void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>&
   call.active = true;
   call.tracked = session.SampleNextCall();
   call.level = enclosing.active ? enclosing.level + 1 : 0;
+  call.may_run_user_code = MayRunUserCode(info, *wrapped.api);
   session.set_current_call(call);
   const bool returned = self.CallOriginal(info, original, info.This()).ToLocal(&result);
   session.set_current_call(enclosing);
