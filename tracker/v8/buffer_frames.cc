@@ -20,7 +20,6 @@ constexpr int kSampleFrames = 8;
 struct VerdictCache {
   absl::flat_hash_map<uintptr_t, bool> by_position;
   uint64_t generation = 0;  // collections seen
-  bool flush_installed = false;
 };
 
 VerdictCache& Cache() {
@@ -92,10 +91,6 @@ bool ComputeInBufferInternals(v8::Isolate* isolate) {
 
 bool InBufferInternals(v8::Isolate* isolate) {
   VerdictCache& cache = Cache();
-  if (!cache.flush_installed) {
-    isolate->AddGCPrologueCallback(&Flush, nullptr, v8::kGCTypeAll);
-    cache.flush_installed = true;
-  }
   void* frames[kSampleFrames];
   uintptr_t innermost = 0;
   for (const size_t limit : {size_t{1}, size_t{kSampleFrames}}) {
@@ -116,6 +111,13 @@ bool InBufferInternals(v8::Isolate* isolate) {
   const bool internal = ComputeInBufferInternals(isolate);
   if (cache.generation == generation) cache.by_position.emplace(innermost, internal);
   return internal;
+}
+
+void InstallBufferFramesFlush(v8::Isolate* isolate) {
+  static bool installed = false;
+  if (installed) return;
+  isolate->AddGCPrologueCallback(&Flush, nullptr, v8::kGCTypeAll);
+  installed = true;
 }
 
 }  // namespace slab_hunter

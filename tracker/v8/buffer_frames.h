@@ -15,6 +15,9 @@ namespace slab_hunter {
 // time a code position is seen after each garbage collection.
 bool InBufferInternals(v8::Isolate* isolate);
 
+// Clears InBufferInternals' cache at every garbage collection; once, before its first use.
+void InstallBufferFramesFlush(v8::Isolate* isolate);
+
 }  // namespace slab_hunter
 
 #endif  // SLAB_HUNTER_TRACKER_V8_BUFFER_FRAMES_H_

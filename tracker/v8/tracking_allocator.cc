@@ -46,14 +46,15 @@ void TrackingAllocator::Record(void* data, size_t length) {
   if (data == nullptr || !session_.tracking()) return;
   v8::Isolate* isolate = session_.isolate();
   const bool on_isolate_thread = isolate != nullptr && v8::Isolate::TryGetCurrent() == isolate;
-  const Session::BufferCall& call = session_.current_call();
-  if (on_isolate_thread && call.active &&
-      (!call.may_run_user_code || InBufferInternals(isolate))) {
+  // The call state belongs to the isolate's thread; other threads' stores are never a call's.
+  const Session::BufferCall* call = on_isolate_thread ? &session_.current_call() : nullptr;
+  if (call != nullptr && call->active &&
+      (!call->may_run_user_code || InBufferInternals(isolate))) {
     // Node's Buffer code made it for the call. A tracked call's view, made right after, gives
     // it its location and kind; a sampled-out call's store is left unlocated.
-    if (call.tracked) {
+    if (call->tracked) {
       session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kPendingCall, kNoStack,
-                                          call.level);
+                                          call->level);
     } else {
       session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kNotSampled, kNoStack);
     }

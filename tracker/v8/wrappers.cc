@@ -57,6 +57,8 @@ v8::MaybeLocal<v8::Array> BufferApiWrappers::Make(v8::Local<v8::Context> context
                                                    v8::Local<v8::Function> reflect_construct) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::EscapableHandleScope scope(isolate);
+  // Before any stand-in runs, the only way into InBufferInternals.
+  InstallBufferFramesFlush(isolate);
   reflect_construct_.Reset(isolate, reflect_construct);
   std::vector<v8::Local<v8::Value>> stand_ins;
   std::vector<std::unique_ptr<Wrapped>> made;
