@@ -1,7 +1,9 @@
 // BufferApiWrappers: the tracked stand-ins for Node's Buffer APIs, and for
 // Function.prototype.toString. They are C++ API functions, which V8 leaves out of Error stacks,
 // and toString gives each original's source text for its stand-in: user code sees Node's own
-// functions. Main isolate thread only.
+// functions. (V8 makes a constructible API function a sloppy-mode one, with own `arguments`
+// and `caller` properties: that, and CallSite.getMethodName() for the original's frame, are
+// what differs.) Main isolate thread only.
 #ifndef SLAB_HUNTER_TRACKER_V8_WRAPPERS_H_
 #define SLAB_HUNTER_TRACKER_V8_WRAPPERS_H_
 
