@@ -142,6 +142,14 @@ test('a Buffer call made by user code inside a tracked call is tracked in its ow
   assert.strictEqual(slab.length, 1);
 });
 
+test('a getter run by buf.slice() looking up subarray is located at its own line', () => {
+  const { big, slab, bigAt, slabAt } = reentrant('slice-subarray-getter');
+  assert.deepStrictEqual(bigAt('subarray-getter-alloc'), [{ amount: 1, totalSize: 9000 }]);
+  assert.strictEqual(big.length, 2);  // and the 30000-byte Buffer the slice keeps
+  assert.deepStrictEqual(slabAt('slice-through-getter'), [{ amount: 1 }]);
+  assert.strictEqual(slab.length, 1);
+});
+
 test('Buffer APIs calling each other inside Node stay one call at the user\'s line', () => {
   const { big, slab, bigAt, slabAt } = reentrant('internal-nesting');
   assert.deepStrictEqual(bigAt('internal-concat'), [{ amount: 1, totalSize: 6000 }]);

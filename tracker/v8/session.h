@@ -40,8 +40,12 @@ class Session {
     // Whether the call can run user code (a getter of an object argument, a valueOf): if not,
     // everything running inside it is Node's, and no frame needs checking.
     bool may_run_user_code = true;
+    ViewApi api = ViewApi::kAllocUnsafe;
+    // buf.slice() hands its work to this.subarray() at once; set when that call has begun.
+    bool delegated = false;
   };
   const BufferCall& current_call() const { return current_call_; }
+  BufferCall& current_call() { return current_call_; }
   void set_current_call(const BufferCall& call) { current_call_ = call; }
   // --slab-hunter-sample-rate=N: whether the Buffer call starting now is the one in N tracked.
   bool SampleNextCall() {

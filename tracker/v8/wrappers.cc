@@ -47,6 +47,20 @@ bool MayRunUserCode(const v8::FunctionCallbackInfo<v8::Value>& info, ViewApi api
   return false;
 }
 
+// Whether a Buffer API starting inside `enclosing` is called by Node's Buffer code (and so is
+// part of it) rather than by user code the enclosing call runs.
+bool IsPartOf(Session::BufferCall& enclosing, ViewApi api, v8::Isolate* isolate) {
+  if (!enclosing.may_run_user_code) return true;
+  // Node's buf.slice() is `return this.subarray(start, end)`: the first subarray call to start
+  // is that one, as user code can run before it only in a getter for `subarray` itself. This
+  // spares the stack sample on every slice.
+  if (enclosing.api == ViewApi::kSlice && api == ViewApi::kSubarray && !enclosing.delegated) {
+    enclosing.delegated = true;
+    return true;
+  }
+  return InBufferInternals(isolate);
+}
+
 }  // namespace
 
 BufferApiWrappers::BufferApiWrappers(Session& session, ViewRegistry& views)
@@ -135,7 +149,7 @@ void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>&
       session.tracking() &&
       (wrapped.tracked_receivers.IsEmpty() ||
        IsInstance(info.This(), wrapped.tracked_receivers.Get(isolate))) &&
-      (!enclosing.active || (enclosing.may_run_user_code && !InBufferInternals(isolate)));
+      (!enclosing.active || !IsPartOf(session.current_call(), *wrapped.api, isolate));
   v8::Local<v8::Value> result;
   if (!own_right) {
     if (self.CallOriginal(info, original, info.This()).ToLocal(&result)) {
@@ -148,6 +162,7 @@ void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>&
   call.tracked = session.SampleNextCall();
   call.level = enclosing.active ? enclosing.level + 1 : 0;
   call.may_run_user_code = MayRunUserCode(info, *wrapped.api);
+  call.api = *wrapped.api;
   session.set_current_call(call);
   const bool returned = self.CallOriginal(info, original, info.This()).ToLocal(&result);
   session.set_current_call(enclosing);
