@@ -52,8 +52,9 @@ bool MayRunUserCode(const v8::FunctionCallbackInfo<v8::Value>& info, ViewApi api
 bool IsPartOf(Session::BufferCall& enclosing, ViewApi api, v8::Isolate* isolate) {
   if (!enclosing.may_run_user_code) return true;
   // Node's buf.slice() is `return this.subarray(start, end)`: the first subarray call to start
-  // is that one, as user code can run before it only in a getter for `subarray` itself. This
-  // spares the stack sample on every slice.
+  // is that one, as user code can run before it only in a getter for `subarray` itself (a
+  // subarray call such a getter makes would be taken as the slice's own, its view untracked).
+  // This spares the stack sample on every slice.
   if (enclosing.api == ViewApi::kSlice && api == ViewApi::kSubarray && !enclosing.delegated) {
     enclosing.delegated = true;
     return true;
