@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 bazel build //:slab-hunter-node
-exec bazel-bin/slab-hunter-node --expose-gc examples/leaky-cache.js
+exec bazel-bin/slab-hunter-node examples/leaky-cache.js
