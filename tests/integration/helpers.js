@@ -10,15 +10,28 @@ const { pathToFileURL } = require('node:url');
 
 const fixtures = path.join(__dirname, 'fixtures');
 
-// process.execPath is the slab-hunter-node binary the tests run under.
+// Node flags for every run, from the test's Bazel target (the GC-stress variants in BUILD).
+const extraFlags = (process.env.SLAB_HUNTER_TEST_NODE_FLAGS || '').split(' ').filter(Boolean);
+
+// process.execPath is the slab-hunter-node binary the tests run under. A run with
+// --slab-hunter-verify-stacks must end with its stack-cache line, and with no mismatch.
 function run(args, options = {}) {
-  const result = spawnSync(process.execPath, args, {
+  const allArgs = [...extraFlags, ...args];
+  const result = spawnSync(process.execPath, allArgs, {
     encoding: 'utf8',
     timeout: 60000,
     ...options,
     env: { ...process.env, ...options.env },
   });
   if (result.error) throw result.error;
+  if (allArgs.includes('--slab-hunter-verify-stacks')) {
+    const stats = /stack cache: \d+ hits, \d+ full captures, \d+ hits verified, (\d+) mismatches\n/
+      .exec(result.stderr);
+    if (stats === null || stats[1] !== '0') {
+      throw new Error(`${allArgs.join(' ')}: the stack cache ` +
+                      `${stats ? `had ${stats[1]} mismatches` : 'printed no stats'}:\n${result.stderr}`);
+    }
+  }
   return result;
 }
 
