@@ -6,8 +6,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 stamp="$top/third_party/libnode/root/.complete"
 
+# libasan8, libubsan1, libtsan2: the sanitizer runtimes of the asan/ubsan/tsan configs (g++ 12
+# brings them; named so that a leaner compiler install cannot drop them unseen).
 packages=(bazel-bootstrap bazel-rules-java g++ pkg-config libabsl-dev libgtest-dev libuv1-dev
-          xz-utils python3 ca-certificates
+          libasan8 libubsan1 libtsan2 xz-utils python3 ca-certificates
           libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g)
 missing=()
 for p in "${packages[@]}"; do

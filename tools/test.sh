@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# Sets up, builds, and runs every test: the GoogleTest units and the integration tests (Bazel),
-# the CI gate as a user runs it, and Node 18.20.4's own Buffer tests untracked and tracked.
+# Sets up, builds, and runs every test: the GoogleTest units and the integration tests (Bazel,
+# the GC-stress variants included), the CI gate as a user runs it, Node 18.20.4's own Buffer
+# tests untracked and tracked, then the units and integration tests again under AddressSanitizer
+# and UndefinedBehaviorSanitizer, and the core's thread tests under ThreadSanitizer. Each step
+# prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
-bazel build //:slab-hunter-node
-bazel test //tests/...
-bash tests/gate/run.sh "$(pwd)/bazel-bin/slab-hunter-node"
-bash tests/node_buffer_suite/run.sh "$(pwd)/bazel-bin/slab-hunter-node"
+
+step() {
+  local start=$SECONDS
+  "$@"
+  echo "test.sh: $* ($((SECONDS - start)) s)"
+}
+
+step bash tools/setup.sh
+step bazel build //:slab-hunter-node
+step bazel test //tests/...
+step bash tests/gate/run.sh "$(pwd)/bazel-bin/slab-hunter-node"
+step bash tests/node_buffer_suite/run.sh "$(pwd)/bazel-bin/slab-hunter-node"
+# Each sanitizer builds into its own output tree (.bazelrc): bazel-bin stays the plain build.
+sanitized=(//tests/core/... //tests/embedder/... //tests/integration/...)
+step bazel test --config=asan "${sanitized[@]}"
+step bazel test --config=ubsan "${sanitized[@]}"
+step bazel test --config=tsan //tests/core:tracker_threads_test
