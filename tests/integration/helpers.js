@@ -25,7 +25,7 @@ function run(args, options = {}) {
   });
   if (result.error) throw result.error;
   if (allArgs.includes('--slab-hunter-verify-stacks')) {
-    const stats = /stack cache: \d+ hits, \d+ full captures, \d+ hits verified, (\d+) mismatches\n/
+    const stats = /stack cache: \d+ hits, \d+ full captures, \d+ hits verified, (\d+) mismatches[;\n]/
       .exec(result.stderr);
     if (stats === null || stats[1] !== '0') {
       throw new Error(`${allArgs.join(' ')}: the stack cache ` +
