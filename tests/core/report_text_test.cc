@@ -183,6 +183,25 @@ TEST_F(FormatOverviewTest, WhatTheEntryHoldsIsTheFirstLineUnderTheSeedLine) {
       << text;
 }
 
+// A slab entry's unreferenced bytes are its share of each store's: a 2000-byte store behind
+// three 10-byte views gives each view's entry 1970 / 3 bytes. The seed's own figures keep
+// byte-size's decimals; the lines this tracker adds say whole bytes.
+TEST_F(FormatOverviewTest, UnreferencedBytesAreWhole) {
+  LeakOverview overview;
+  SlabLeak entry;
+  entry.stack = StackOf({MakeFrame("keep", "/app/keep.js", 1, 1)});
+  entry.amount = 1;
+  entry.total_leaked_bytes = 1990;
+  entry.normalised_total_leaked_bytes = 1990.0 / 3;
+  entry.unreferenced_bytes = 1970.0 / 3;
+  overview.slab_leaks.push_back(entry);
+  const std::string text = FormatOverview(overview, frames_, stacks_);
+  EXPECT_NE(text.find("1 leaks of avg 2 kB (total: 663.3 B normalised against retainers) "
+                      "at keep (/app/keep.js:1:1)\n    unreferenced: 657 B\n"),
+            std::string::npos)
+      << text;
+}
+
 class RetainerCutOffTest : public FormatOverviewTest {
  protected:
   // One slab entry with `sites` retainers, site i at /app/r.js line i + 1, bytes descending.

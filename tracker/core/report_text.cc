@@ -83,7 +83,9 @@ std::string JsNumberString(double value) {
 // for 4.5 MB held). Only each retainer's first frame: that is the line the user wrote.
 void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTable& frames,
                         const StackTree& stacks) {
-  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(entry.unreferenced_bytes), "\n");
+  // A slab entry's figure is a share of its stores' bytes; a person reads whole bytes.
+  absl::StrAppend(&out, "    unreferenced: ", FormatBytes(std::round(entry.unreferenced_bytes)),
+                  "\n");
   const size_t shown = std::min(entry.retainers.size(), kTextRetainerLines);
   for (size_t i = 0; i < shown; ++i) {
     const Retainer& retainer = entry.retainers[i];
