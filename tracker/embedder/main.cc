@@ -1,6 +1,6 @@
-// slab-hunter-node: Node 18.20.4 with the slab tracker built in. Setup, run, teardown, as
-// Node's test/embedding/embedtest.cc, with the tracking allocator given to the isolate and
-// the start of execution taken over (start_execution.h).
+// slab-hunter-node: Node (18.20.4 or 24) with the slab tracker built in. Setup, run, teardown,
+// as Node's test/embedding/embedtest.cc, with the tracking allocator given to the isolate and
+// node:slab_hunter registered before user code runs (what differs by line: node_line.h).
 
 #include <cstdlib>
 #include <memory>
@@ -9,9 +9,8 @@
 
 #include "node.h"
 #include "tracker/embedder/command_line.h"
-#include "tracker/embedder/start_execution.h"
+#include "tracker/embedder/node_line.h"
 #include "tracker/v8/session.h"
-#include "tracker/v8/tracking_allocator.h"
 #include "uv.h"
 
 namespace {
@@ -26,7 +25,8 @@ int RunNodeInstance(node::MultiIsolatePlatform* platform, const std::vector<std:
             uv_err_name(error));
     return 1;
   }
-  auto allocator = std::make_shared<slab_hunter::TrackingAllocator>(session);
+  std::shared_ptr<slab_hunter::TrackingAllocator> allocator =
+      slab_hunter::node_line::NewTrackingAllocator(session);
   v8::Isolate* isolate = node::NewIsolate(allocator, &loop, platform);
   if (isolate == nullptr) {
     fprintf(stderr, "%s: failed to create the V8 isolate\n", args[0].c_str());
@@ -52,18 +52,15 @@ int RunNodeInstance(node::MultiIsolatePlatform* platform, const std::vector<std:
           node::FreeEnvironment);
       // As Node's own main: an exception thrown while starting is reported by Node, and the
       // event loop still runs (process 'exit' handlers, the exit code).
-      node::LoadEnvironment(env.get(), [&](const node::StartExecutionCallbackInfo& info) {
-        return slab_hunter::StartExecution(info, preloads);
-      });
+      slab_hunter::node_line::LoadEnvironment(env.get(), preloads);
       exit_code = node::SpinEventLoop(env.get()).FromMaybe(1);
       node::Stop(env.get());
     }
   }
 
   platform->DrainTasks(isolate);
-  platform->UnregisterIsolate(isolate);
   session.AttachIsolate(nullptr);
-  isolate->Dispose();
+  slab_hunter::node_line::DisposeIsolate(platform, isolate);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
   return exit_code;
@@ -87,7 +84,8 @@ int main(int argc, char** argv) {
   }
   const std::string original_node_options = node_options != nullptr ? node_options : "";
   if (split.node_options) setenv("NODE_OPTIONS", split.node_options->c_str(), 1);
-  std::unique_ptr<node::InitializationResult> result = node::InitializeOncePerProcess(
+  // A unique_ptr on Node 18, a shared_ptr on 24.
+  auto result = node::InitializeOncePerProcess(
       split.node_argv, {node::ProcessInitializationFlags::kNoInitializeV8,
                         node::ProcessInitializationFlags::kNoInitializeNodeV8Platform});
   if (split.node_options) setenv("NODE_OPTIONS", original_node_options.c_str(), 1);

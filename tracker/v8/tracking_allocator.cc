@@ -27,14 +27,6 @@ void* TrackingAllocator::AllocateUninitialized(size_t length) {
   return data;
 }
 
-void* TrackingAllocator::Reallocate(void* data, size_t old_length, size_t new_length) {
-  void* moved = node_allocator_->Reallocate(data, old_length, new_length);
-  if (moved != nullptr && session_.tracking()) {
-    session_.tracker().OnStoreReallocated(data, moved, new_length);
-  }
-  return moved;
-}
-
 void TrackingAllocator::Free(void* data, size_t length) {
   // May run on a V8 worker thread (the ArrayBufferSweeper): the tracker locks, nothing here
   // touches V8.
