@@ -1,4 +1,4 @@
-// plain-node: Node 18.20.4 from the same libnode, embedded the canonical way (Node's own
+// plain-node: Node (18.20.4 or 24) from the same libnode, embedded the canonical way (Node's own
 // allocator, Node's own choice of main script) with no tracker at all: the benchmarks'
 // baseline for "slab-hunter-node with tracking off costs nothing".
 
@@ -12,7 +12,8 @@
 int main(int argc, char** argv) {
   argv = uv_setup_args(argc, argv);
   const std::vector<std::string> args(argv, argv + argc);
-  std::unique_ptr<node::InitializationResult> result = node::InitializeOncePerProcess(
+  // A unique_ptr on Node 18, a shared_ptr on 24.
+  auto result = node::InitializeOncePerProcess(
       args, {node::ProcessInitializationFlags::kNoInitializeV8,
              node::ProcessInitializationFlags::kNoInitializeNodeV8Platform});
   for (const std::string& error : result->errors()) fprintf(stderr, "%s: %s\n", argv[0], error.c_str());
