@@ -144,21 +144,21 @@ test('SLAB_HUNTER_OPTIONS is read too (so children inherit it), the command line
 
 test('--slab-hunter tracks from the start: preloads and program are tracked without code', () => {
   const result = run(['--slab-hunter', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
-                      '-e', 'globalThis.b = Buffer.allocUnsafe(9000); console.log(JSON.stringify(process.execArgv))']);
+                      '-e', 'globalThis.b = Buffer.allocUnsafe(40000); console.log(JSON.stringify(process.execArgv))']);
   assert.strictEqual(result.status, 0, result.stderr);
   // The flags are the embedder's: Node never sees them, nor does process.execArgv (so forked
   // children do not write over the parent's report).
-  assert.deepStrictEqual(JSON.parse(result.stdout), ['-e', 'globalThis.b = Buffer.allocUnsafe(9000); console.log(JSON.stringify(process.execArgv))']);
+  assert.deepStrictEqual(JSON.parse(result.stdout), ['-e', 'globalThis.b = Buffer.allocUnsafe(40000); console.log(JSON.stringify(process.execArgv))']);
   const atEval = JSON.parse(result.stderr).bigBufferLeaks
     .filter((e) => e.location.startsWith('at [eval]:1:'));
-  assert.deepStrictEqual(atEval.map((e) => [e.amount, e.totalSize]), [[1, 9000]]);
+  assert.deepStrictEqual(atEval.map((e) => [e.amount, e.totalSize]), [[1, 40000]]);
 
   const preloaded = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
                          '-r', path.join(fixtures, 'preload-alloc.js'), '-e', '1']);
   assert.strictEqual(preloaded.status, 0, preloaded.stderr);
   const big = entriesAt(JSON.parse(preloaded.stderr).bigBufferLeaks, 'preload-alloc.js',
                         siteLine('preload-alloc.js', 'preload-big'));
-  assert.strictEqual(big[0].totalSize, 7000);
+  assert.strictEqual(big[0].totalSize, 35000);
 });
 
 test('flags after the script are the script\'s own', () => {
@@ -192,10 +192,10 @@ test('bad values stop the run before user code with status 9, naming flag and va
 });
 
 test('--slab-hunter-verify-heap adds the views a heap snapshot finds to the JSON report', () => {
-  const script = 'globalThis.dv = new DataView(Buffer.allocUnsafe(20000).buffer, 0, 8)';
+  const script = 'globalThis.dv = new DataView(Buffer.allocUnsafe(40000).buffer, 0, 8)';
   const plain = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-', '-e', script]);
   const entryOf = (result) => JSON.parse(result.stderr).bigBufferLeaks
-    .find((e) => e.location.startsWith('at [eval]:1:') && e.totalSize === 20000);
+    .find((e) => e.location.startsWith('at [eval]:1:') && e.totalSize === 40000);
   assert.strictEqual(plain.status, 0, plain.stderr);
   assert.strictEqual(entryOf(plain).heapViews, undefined);
   const verified = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',

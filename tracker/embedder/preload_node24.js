@@ -41,6 +41,15 @@ function registerBuiltin() {
 }
 
 function loadPreloads() {
+  // Node shows its own preload list here (pre_execution.js addReadOnlyProcessAlias), which no
+  // longer has them.
+  Object.defineProperty(process, '_preload_modules', {
+    __proto__: null,
+    writable: false,
+    configurable: true,
+    enumerable: true,
+    value: [...preloads],
+  });
   if (preloads.length === 0) return;
   const { Module } = require('internal/modules/cjs/loader');
   Module._preloadModules(preloads);
