@@ -5,7 +5,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const { entriesAt, runScenario, siteLine } = require('./helpers');
+const { entriesAt, run, runScenario, siteLine } = require('./helpers');
 
 const kPoolSize = 8192;
 
@@ -150,4 +150,20 @@ test('--slab-hunter-sample-rate=N tracks exactly one Buffer call in N', () => {
   assert.strictEqual(entriesAt(all.slabLeaks, 'scenario.js', line)[0].amount, 1000);
   const sampled = runScenario('keep-all', { flags: ['--slab-hunter-sample-rate=10'] });
   assert.strictEqual(entriesAt(sampled.slabLeaks, 'scenario.js', line)[0].amount, 100);
+});
+
+// Node's own default pool, whatever the line: 8 KiB on Node 18, 64 KiB on Node 24.21, where a
+// 5000-byte allocUnsafe is a pool slice and so a slab retainer, not a big buffer.
+test('Node\'s default pool decides: allocUnsafe(5000) is big on 18, a slab retainer on 24', () => {
+  const result = run(['--expose-gc', '-e', `
+    const getLeakStats = require('node:slab_hunter')(0);
+    const kept = [];
+    for (let i = 0; i < 3; i++) kept.push(Buffer.allocUnsafe(5000));
+    const stats = getLeakStats();
+    console.log(JSON.stringify([Buffer.poolSize,
+      stats.bigBufferLeaks.filter((e) => e.location.startsWith('at [eval]:')).map((e) => [e.amount, e.totalSize]),
+      stats.slabLeaks.filter((e) => e.location.startsWith('at [eval]:')).map((e) => e.amount)]));`]);
+  assert.strictEqual(result.status, 0, result.stderr);
+  const expected = process.versions.node.startsWith('18.') ? [8192, [[3, 15000]], []] : [65536, [], [3]];
+  assert.deepStrictEqual(JSON.parse(result.stdout), expected);
 });
