@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
-# Idempotent: fetches Node 18.20.4's own tests (test/common, test/fixtures and the
+# Idempotent: fetches the Node tests of a line's libnode (test/common, test/fixtures and the
 # test/parallel/test-buffer-*.js files) from the Debian source package's orig tarball into
-# .cache/node-src, and prints the source dir (.cache/node-src/node-v18.20.4).
+# .cache/node-src, and prints the source dir:   tools/fetch_node_source.sh [18|24]
+#   18: Node 18.20.4, from bookworm-security (.cache/node-src/node-v18.20.4).
+#   24: the version of libnode-dev that the 24 line builds against (natively or in its root,
+#       tools/setup_node24.sh), from Debian testing (forky), whose source matches its library.
 #
-# apt-get runs with a private sources list, lists and cache under .cache/node-src/apt: the
-# system's apt configuration and state are never touched. `apt-get source` exits non-zero
-# there (the .dsc and the Debian tarball give 404 on the security mirror) although the orig
-# tarball is downloaded, so the script checks the tarball itself (its SHA-256 from the Sources
-# index) rather than apt-get's exit status.
+# apt-get runs with a private sources list, lists and cache under .cache/node-src/apt-<line>:
+# the system's apt configuration and state are never touched. `apt-get source` exits non-zero
+# on the security mirror (the .dsc and the Debian tarball give 404) although the orig tarball
+# is downloaded, so the script checks the tarball itself (its SHA-256 from the Sources index)
+# rather than apt-get's exit status.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache="$top/.cache/node-src"
-version=18.20.4
-tarball="nodejs_${version}+dfsg.orig.tar.xz"
+line=${1:-18}
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+case "$line" in
+  18)
+    upstream=18.20.4+dfsg
+    archive="http://deb.debian.org/debian-security bookworm-security"
+    ;;
+  24)
+    root=$(bash "$top/tools/setup_node24.sh" | tail -n 1)
+    package_version=$(dpkg-query --admindir="${root%/}/var/lib/dpkg" -W -f='${Version}' libnode-dev)
+    upstream=${package_version%-*}
+    archive="http://deb.debian.org/debian forky"
+    ;;
+  *)
+    echo "fetch_node_source: unknown Node line '$line' (18 or 24)" >&2
+    exit 2
+    ;;
+esac
+version=${upstream%%+*}
+tarball="nodejs_${upstream}.orig.tar.xz"
 src="$cache/node-v$version"
 stamp="$src/.complete"
 
@@ -21,12 +42,13 @@ if [ -f "$stamp" ]; then
   exit 0
 fi
 
-apt_dir="$cache/apt"
+apt_dir="$cache/apt-$line"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-echo 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]' \
-  'http://deb.debian.org/debian-security bookworm-security main' >"$apt_dir/sources.list"
+echo "deb-src [signed-by=$keyring] $archive main" >"$apt_dir/sources.list"
+# Check-Valid-Until: the mirror may serve a testing snapshot whose Release file has expired.
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-          -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+          -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+          -o Acquire::Check-Valid-Until=false)
 
 # The SHA-256 of the orig tarball, and the source package version that ships it, from the
 # Sources index; empty until the index has been fetched.
@@ -54,7 +76,7 @@ if ! tarball_ok "$sha"; then
   pkg_version=$(source_version)
   if [ -z "$sha" ] || [ -z "$pkg_version" ]; then
     cat "$log" >&2
-    echo "fetch_node_source: $tarball is not in the bookworm-security Sources index" >&2
+    echo "fetch_node_source: $tarball is not in the Sources index of $archive" >&2
     exit 1
   fi
   rm -f "$apt_dir/$tarball"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transparency check: tests/node_buffer_suite/run.sh BINARY
-# Runs Node 18.20.4's own test/parallel/test-buffer-*.js with BINARY, untracked and tracked
+# Runs the own test/parallel/test-buffer-*.js of BINARY's Node (18.20.4, or the 24 line's
+# libnode version: tools/fetch_node_source.sh) with BINARY, untracked and tracked
 # (--slab-hunter, and node:slab_hunter set up by the -r preload track_preload.js), each test as
 # Node's tools/test.py runs it: from the source root, the flags of its `// Flags:` line, then
 # the test file's absolute path. Every test that passes untracked must pass tracked; a test that
@@ -22,7 +23,11 @@ if [ ! -x "$binary" ]; then
   echo "node-buffer-suite: $binary is not an executable" >&2
   exit 2
 fi
-src=$(bash "$top/tools/fetch_node_source.sh") || {
+line=$("$binary" -p 'process.versions.node.split(".")[0]') || {
+  echo "node-buffer-suite: $binary does not run" >&2
+  exit 2
+}
+src=$(bash "$top/tools/fetch_node_source.sh" "$line") || {
   echo "node-buffer-suite: could not fetch Node's source" >&2
   exit 2
 }
