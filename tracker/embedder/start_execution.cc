@@ -1,10 +1,9 @@
 #include "tracker/embedder/start_execution.h"
 
+#include "tracker/embedder/embedded_scripts.h"
 #include "tracker/v8/binding.h"
-#include "tracker/v8/v8_values.h"
 
 namespace slab_hunter {
-namespace {
 
 using v8::Context;
 using v8::EscapableHandleScope;
@@ -12,31 +11,7 @@ using v8::Function;
 using v8::Isolate;
 using v8::Local;
 using v8::MaybeLocal;
-using v8::String;
 using v8::Value;
-
-// Compiles `source` as a function of `parameters`, as Node compiles its builtins.
-MaybeLocal<Function> CompileFunction(Local<Context> context, const char* source,
-                                     const char* resource_name,
-                                     std::initializer_list<const char*> parameters) {
-  Isolate* isolate = context->GetIsolate();
-  Local<String> name;
-  Local<String> text;
-  if (!NewString(isolate, resource_name).ToLocal(&name) ||
-      !NewString(isolate, source).ToLocal(&text)) {
-    return {};
-  }
-  v8::ScriptOrigin origin(isolate, name);
-  v8::ScriptCompiler::Source script_source(text, origin);
-  std::vector<Local<String>> names;
-  for (const char* parameter : parameters) {
-    if (!NewString(isolate, parameter).ToLocal(&names.emplace_back())) return {};
-  }
-  return v8::ScriptCompiler::CompileFunction(context, &script_source, names.size(), names.data(),
-                                             0, nullptr);
-}
-
-}  // namespace
 
 MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
                                  const std::vector<std::string>& preloads) {
@@ -46,10 +21,7 @@ MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
 
   Local<Function> module_function;
   Local<Function> start_function;
-  if (!CompileFunction(context, kSlabHunterModuleSource, kSlabHunterModuleName,
-                       {"exports", "require", "module", "process", "internalBinding",
-                        "primordials"})
-           .ToLocal(&module_function) ||
+  if (!CompileSlabHunterModule(context).ToLocal(&module_function) ||
       !CompileFunction(context, kStartExecutionSource, "node:internal/slab_hunter/start_execution",
                        {"process", "require", "slabHunterModule", "slabHunterBinding",
                         "preloads"})
@@ -57,16 +29,12 @@ MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
     return {};
   }
 
-  Local<v8::Array> preload_array = v8::Array::New(isolate, static_cast<int>(preloads.size()));
-  for (size_t i = 0; i < preloads.size(); ++i) {
-    Local<String> preload;
-    if (!NewString(isolate, preloads[i]).ToLocal(&preload) ||
-        preload_array->Set(context, static_cast<uint32_t>(i), preload).IsNothing()) {
-      return {};
-    }
-  }
+  Local<v8::Array> preload_array;
   Local<v8::Object> binding;
-  if (!CreateBinding(context).ToLocal(&binding)) return {};
+  if (!NewStringArray(context, preloads).ToLocal(&preload_array) ||
+      !CreateBinding(context).ToLocal(&binding)) {
+    return {};
+  }
   Local<Value> args[] = {info.process_object, info.native_require, module_function, binding,
                          preload_array};
   // [main, ...its arguments]: Node's main script, called from here as Node calls it.
