@@ -150,9 +150,9 @@ test('SIGUSR2 ends the program as in Node unless a flag names it as the report s
 
 test('the interval prints the overview again and again', async () => {
   const periodic = start(['--slab-hunter-leak-cutoff=0', '--slab-hunter-interval=50', '-e',
-                          'globalThis.b = Buffer.allocUnsafe(5000); setTimeout(() => {}, 30000)']);
+                          'globalThis.b = Buffer.allocUnsafe(40000); setTimeout(() => {}, 30000)']);
   await periodic.until((out) => count(out.stderr, 'Total potential slab-retainer leaks') >= 3);
-  assert.match(periodic.output.stderr, /1 leaks of big buffers of avg size 5 kB/);
+  assert.match(periodic.output.stderr, /1 leaks of big buffers of avg size 40 kB/);
   periodic.child.kill('SIGTERM');
   assert.strictEqual((await periodic.done).signal, 'SIGTERM');
 });
@@ -244,10 +244,10 @@ test('odd options stop the run before user code with status 9 and a clear messag
 
 test('odd options that are fine: "-" alone, %% and %p in the report name, the largest interval', () => {
   const stderrReport = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report', '-', '-e',
-                            'globalThis.b = Buffer.allocUnsafe(6000)']);
+                            'globalThis.b = Buffer.allocUnsafe(40000)']);
   assert.strictEqual(stderrReport.status, 0, stderrReport.stderr);
   const eval1 = JSON.parse(stderrReport.stderr).bigBufferLeaks.filter((e) => e.location.startsWith('at [eval]:1:'));
-  assert.deepStrictEqual(eval1.map((e) => [e.amount, e.totalSize]), [[1, 6000]]);
+  assert.deepStrictEqual(eval1.map((e) => [e.amount, e.totalSize]), [[1, 40000]]);
 
   const named = run(['--slab-hunter-report=100%%-%p-%%p.json', '-e',
                      'console.log(process.pid)'], { cwd: tmp });
