@@ -3,7 +3,7 @@
 #   tools/in_root.sh ROOT COMMAND [ARGS...]
 # In a private mount namespace the root's /usr and /etc are mounted over the host's (and /bin,
 # /lib... where the host has not merged them into /usr); every other path stays the host's own
-# (the working directory, /tmp, /home, /root, /proc, /dev, /run, /work...), and /usr/local and the
+# (the working directory, /tmp, /home, /root, /proc, /dev, /run, /opt...), and /usr/local and the
 # host's identity and network files in /etc are kept. The command replaces this script's
 # process (no fork): stdin/stdout/stderr, environment, exit status and signals are the command's
 # own, and the mounts disappear with the last process of the namespace.
