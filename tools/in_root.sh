@@ -30,12 +30,15 @@ fi
 
 # Inside the namespace. Everything is mounted onto the root's own tree first and moved over the
 # host's last, so that the host's own mount is the program doing the work throughout.
+inside=()
 if [ -d /usr/local ] && [ -d "$root/usr/local" ]; then
   mount --rbind /usr/local "$root/usr/local"
+  inside+=("$root/usr/local")
 fi
 for f in passwd group shadow gshadow hosts hostname resolv.conf localtime timezone; do
   if [ -e "/etc/$f" ] && [ -e "$root/etc/$f" ]; then
     mount --bind "/etc/$f" "$root/etc/$f"
+    inside+=("$root/etc/$f")
   fi
 done
 # Unmerged hosts keep libraries and programs outside /usr; merged ones have symlinks there.
@@ -47,5 +50,9 @@ done
 # /etc before /usr: the host's mount (in /usr/bin) must still run for the last one.
 mount --rbind "$root/etc" /etc
 mount --rbind "$root/usr" /usr
+# The copies over /etc and /usr stay; the originals under the root go (with the root's umount),
+# so that nothing is mounted inside the root's tree: a sandbox that binds a directory above it
+# (Bazel's does, for a checkout under /tmp) may not bind one with mounts below it it cannot see.
+for path in "${inside[@]}"; do umount -l "$path"; done
 unset SLAB_HUNTER_IN_ROOT
 exec "$@"
