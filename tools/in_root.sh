@@ -35,8 +35,10 @@ if [ -d /usr/local ] && [ -d "$root/usr/local" ]; then
   mount --rbind /usr/local "$root/usr/local"
   inside+=("$root/usr/local")
 fi
-for f in passwd group shadow gshadow hosts hostname resolv.conf localtime timezone; do
-  if [ -e "/etc/$f" ] && [ -e "$root/etc/$f" ]; then
+# Only onto the root's plain files: mount would follow a symlink (localtime is one) to the
+# host's own tree.
+for f in passwd group shadow gshadow hosts hostname resolv.conf timezone; do
+  if [ -e "/etc/$f" ] && [ -f "$root/etc/$f" ] && [ ! -L "$root/etc/$f" ]; then
     mount --bind "/etc/$f" "$root/etc/$f"
     inside+=("$root/etc/$f")
   fi
