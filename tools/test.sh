@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds, and runs every test on each Node line:   bash tools/test.sh [18|24]...
-# (both lines when none is named). Per line: the GoogleTest units and the integration tests
+# Sets up, builds, and runs every test on each Node line named:   bash tools/test.sh [18|24]...
+# With none named, the 18 line: the 24 line (bash tools/test.sh 24) still has failing tests
+# (README, "Node 24"), and CI runs what must pass. Per line: the GoogleTest units and the integration tests
 # (Bazel, the GC-stress variants included; for 24 where libnode 24 is, see tools/bazel24.sh), the
 # path build.sh prints used as `node` (tests/launcher), the CI gate as a user runs it, and the
 # line's own Node Buffer tests (test-buffer-*.js of its version) untracked and tracked. On 18
@@ -49,7 +50,7 @@ line24() {
 }
 
 lines=("$@")
-[ ${#lines[@]} -gt 0 ] || lines=(18 24)
+[ ${#lines[@]} -gt 0 ] || lines=(18)
 for line in "${lines[@]}"; do
   echo "=== Node $line line"
   case "$line" in
