@@ -260,3 +260,30 @@ test('odd options that are fine: "-" alone, %% and %p in the report name, the la
   assert.strictEqual(slowest.status, 0);
   assert.strictEqual(slowest.stderr, '');
 });
+
+// The end of run comes after the program's own 'exit' listeners, from C++: nothing they do can
+// lose the report or undo the budget verdict, and the program sees no listener of ours.
+test('exit listeners cannot hide a budget: an exitCode of 0 set at exit still ends with 66', () => {
+  const gate = ['--slab-hunter-leak-cutoff=0', '--slab-hunter-fail-on-big=1000'];
+  const held = 'globalThis.held = Buffer.alloc(100000);';
+  // What mocha does after a passing run.
+  const mocha = run([...gate, '-e', `${held} process.on('exit', () => { process.exitCode = 0; });`]);
+  assert.strictEqual(mocha.status, kBudgetExceeded, mocha.stderr);
+  const exited = run([...gate, '-e', `${held} process.on('exit', () => {}); process.exit(0);`]);
+  assert.strictEqual(exited.status, kBudgetExceeded, exited.stderr);
+  // The program's own failure is kept: an exit listener that throws ends with 1, as in Node.
+  const thrown = run([...gate, '-e', `${held} process.on('exit', () => { throw new Error('boom'); });`]);
+  assert.strictEqual(thrown.status, 1, thrown.stderr);
+});
+
+test('the report is written even when the program removes every exit listener, and it sees none of ours', () => {
+  const file = reportFile('no-listeners');
+  const result = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-fail-on-big=1000',
+                      `--slab-hunter-report=${file}`, '-e',
+                      `globalThis.held = Buffer.alloc(100000);
+                       console.log(process.listenerCount('exit'));
+                       process.removeAllListeners('exit');`]);
+  assert.strictEqual(result.stdout, '0\n');
+  assert.strictEqual(result.status, kBudgetExceeded, result.stderr);
+  assert.strictEqual(readReport(file).totals.bigBufferLeaks, 100000);
+});

@@ -10,6 +10,7 @@
 #include "node.h"
 #include "tracker/embedder/command_line.h"
 #include "tracker/embedder/node_line.h"
+#include "tracker/v8/end_of_run.h"
 #include "tracker/v8/session.h"
 #include "uv.h"
 
@@ -54,6 +55,8 @@ int RunNodeInstance(node::MultiIsolatePlatform* platform, const std::vector<std:
       // event loop still runs (process 'exit' handlers, the exit code).
       slab_hunter::node_line::LoadEnvironment(env.get(), preloads);
       exit_code = node::SpinEventLoop(env.get()).FromMaybe(1);
+      // The flags' end of run, after the program's 'exit' listeners.
+      exit_code = slab_hunter::EndOfRunExitStatus(exit_code);
       node::Stop(env.get());
     }
   }

@@ -129,13 +129,8 @@ void WatchEnding(const FunctionCallbackInfo<Value>& args) {
                                             SignalWatcher::kEndingSignalCount));
 }
 
-// finishRun(): the end-of-run report and budgets (once); whether the leaks are over budget.
-// Both this and printOverview() do nothing before watchEnding().
-void FinishRun(const FunctionCallbackInfo<Value>& args) {
-  if (EndOfRun* end = EndOfRun::Get()) args.GetReturnValue().Set(end->Finish());
-}
-
-// printOverview(): the text overview on stderr, made after one full collection.
+// printOverview(): the text overview on stderr, made after one full collection; nothing before
+// watchEnding().
 void PrintOverview(const FunctionCallbackInfo<Value>&) {
   if (EndOfRun* end = EndOfRun::Get()) end->PrintOverview();
 }
@@ -182,7 +177,6 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("analyze", Method(context, "analyze", Analyze))
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
       .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
-      .Set("finishRun", Method(context, "finishRun", FinishRun))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
       .Set("settings", SettingsObject(context, session.settings()))
       .Build();

@@ -6,7 +6,7 @@
 
 namespace slab_hunter {
 
-// Functions (makeWrappers, start, analyze, collectGarbage; for the flags watchEnding, finishRun,
+// Functions (makeWrappers, start, analyze, collectGarbage; for the flags watchEnding,
 // printOverview) and the flags' settings. Main isolate only. Empty, with an exception pending,
 // if V8 could not make a part of it.
 v8::MaybeLocal<v8::Object> CreateBinding(v8::Local<v8::Context> context);

@@ -82,13 +82,28 @@ EndOfRun::EndOfRun(v8::Local<v8::Context> context, int64_t since_nanos, ViewRegi
       context_(isolate_, context),
       since_nanos_(since_nanos),
       views_(views) {
-  watcher_ = std::make_unique<SignalWatcher>(node::GetCurrentEnvironment(context), this,
-                                             Session::Get().settings().report_signal);
+  node::Environment* env = node::GetCurrentEnvironment(context);
+  watcher_ = std::make_unique<SignalWatcher>(env, this, Session::Get().settings().report_signal);
   node::AddEnvironmentCleanupHook(isolate_, OnEnvironmentCleanup, this);
+  // process.exit() and fatal exceptions end here, after the 'exit' listeners; a run whose event
+  // loop runs dry ends in the embedder (EndOfRunExitStatus).
+  node::SetProcessExitHandler(env, [this](node::Environment* env, int status) {
+    node::DefaultProcessExitHandler(env, ExitStatus(status));
+  });
+}
+
+int EndOfRun::ExitStatus(int program_status) {
+  const bool over_budget = Finish();
+  return program_status == 0 && over_budget ? kBudgetExceededExitCode : program_status;
+}
+
+int EndOfRunExitStatus(int program_status) {
+  EndOfRun* end = EndOfRun::Get();
+  return end == nullptr ? program_status : end->ExitStatus(program_status);
 }
 
 void EndOfRun::OnEnvironmentCleanup(void* self) {
-  // A program whose exit did not run Finish (its 'exit' listeners were removed).
+  // A run that ended without passing through ExitStatus (its start failed).
   auto* end = static_cast<EndOfRun*>(self);
   end->tearing_down_ = true;
   if (const int signal = end->watcher_->Stop()) SignalWatcher::EndBySignal(signal);

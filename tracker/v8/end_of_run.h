@@ -1,6 +1,9 @@
 // EndOfRun: what a run under the --slab-hunter* flags does when it ends, however it ends (its
 // exit, or SIGINT/SIGTERM it has no listener for): a full GC, the JSON report, the leak budgets
-// and their message. Also prints the overview on the report signal and every interval.
+// and their message. Also prints the overview on the report signal and every interval. It runs
+// after the program's own 'exit' listeners, from C++ (the process exit handler, or the embedder
+// once the event loop is done): a program can neither remove it nor see it among its listeners,
+// nor set an exit code over its budget verdict.
 #ifndef SLAB_HUNTER_TRACKER_V8_END_OF_RUN_H_
 #define SLAB_HUNTER_TRACKER_V8_END_OF_RUN_H_
 
@@ -33,6 +36,10 @@ class EndOfRun final : public SignalWatcher::Client {
   // over budget. Never throws: a report that cannot be written is one line on stderr. Ends the
   // process by a signal that came meanwhile.
   bool Finish();
+
+  // The program's exit status as the run ends with `program_status`: the end-of-run work runs
+  // (once), and a program that succeeded but is over budget ends with kBudgetExceededExitCode.
+  int ExitStatus(int program_status);
 
   // The text overview, made after one full collection, on stderr (nothing once the end-of-run
   // work has started).
@@ -67,6 +74,10 @@ class EndOfRun final : public SignalWatcher::Client {
   bool over_budget_ = false;
   bool tearing_down_ = false;  // the Environment is being freed: no more reports
 };
+
+// For the embedder, once the event loop is done and the program's 'exit' listeners have run:
+// EndOfRun::ExitStatus, or `program_status` itself when the flags started no end of run.
+int EndOfRunExitStatus(int program_status);
 
 }  // namespace slab_hunter
 

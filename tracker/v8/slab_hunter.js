@@ -180,10 +180,6 @@ function huntFromFlags(settings) {
     const index = ArrayPrototypeIndexOf(endingSignals, event);
     if (index !== -1) signalListeners[index] = process.listenerCount(event);
   });
-
-  process.on('exit', (code) => {
-    if (binding.finishRun() && code === 0) process.exitCode = settings.budgetExceededExitCode;
-  });
 }
 
 if (binding.settings.trackFromStart) huntFromFlags(binding.settings);
