@@ -287,3 +287,13 @@ test('the report is written even when the program removes every exit listener, a
   assert.strictEqual(result.status, kBudgetExceeded, result.stderr);
   assert.strictEqual(readReport(file).totals.bigBufferLeaks, 100000);
 });
+
+test('--frozen-intrinsics with the flags: one line and status 9, as a bad flag value', () => {
+  const result = run(['--frozen-intrinsics', '--slab-hunter', '-e', 'console.log("ran")']);
+  assert.strictEqual(result.status, kInvalidArgument);
+  assert.strictEqual(result.stdout, '');
+  assert.strictEqual(result.stderr,
+                     `${process.execPath}: --slab-hunter: Invalid state: node:slab_hunter cannot ` +
+                     'track Buffers: subarray has been frozen or replaced by an accessor (as ' +
+                     '--frozen-intrinsics does)\n');
+});

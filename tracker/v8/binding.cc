@@ -145,7 +145,7 @@ MaybeLocal<Object> SettingsObject(Local<Context> context, const HuntSettings& hu
   return ObjectBuilder(context)
       .SetBoolean("trackFromStart", hunt.track_from_start)
       .SetNumber("intervalMs", hunt.interval_ms)
-      .SetNumber("budgetExceededExitCode", kBudgetExceededExitCode)
+      .SetNumber("invalidArgumentExitCode", kInvalidArgumentExitCode)
       .SetNumber("sampleRate", hunt.sample_rate)
       .Build();
 }

@@ -182,7 +182,16 @@ function huntFromFlags(settings) {
   });
 }
 
-if (binding.settings.trackFromStart) huntFromFlags(binding.settings);
+if (binding.settings.trackFromStart) {
+  try {
+    huntFromFlags(binding.settings);
+  } catch (error) {
+    // As a bad flag value: one line and Node's status for invalid arguments, before any user
+    // code (--frozen-intrinsics leaves the Buffer APIs nothing to replace).
+    process.stderr.write(`${process.argv0}: --slab-hunter: ${error.message}\n`);
+    process.reallyExit(binding.settings.invalidArgumentExitCode);
+  }
+}
 
 module.exports = setupSlabHunter;
 // Named exports, for `import { setupSlabHunter } from 'node:slab_hunter'`.
