@@ -62,6 +62,24 @@ bool IsPartOf(Session::BufferCall& enclosing, ViewApi api, v8::Isolate* isolate)
   return InBufferInternals(isolate);
 }
 
+// V8 calls API functions as sloppy-mode functions, which box a primitive receiver; Node's
+// Buffer functions are strict and the builtins take it as it is (their errors print it: "receiver
+// 5", not "[object Number]"). The original gets the primitive back. A receiver the caller boxed
+// itself (`new Number(5)`) looks the same here and is unboxed too: the rarer case is the one
+// that differs.
+v8::Local<v8::Value> Unboxed(v8::Isolate* isolate, v8::Local<v8::Value> receiver) {
+  if (receiver->IsNumberObject()) {
+    return v8::Number::New(isolate, receiver.As<v8::NumberObject>()->ValueOf());
+  }
+  if (receiver->IsStringObject()) return receiver.As<v8::StringObject>()->ValueOf();
+  if (receiver->IsBooleanObject()) {
+    return v8::Boolean::New(isolate, receiver.As<v8::BooleanObject>()->ValueOf());
+  }
+  if (receiver->IsSymbolObject()) return receiver.As<v8::SymbolObject>()->ValueOf();
+  if (receiver->IsBigIntObject()) return receiver.As<v8::BigIntObject>()->ValueOf();
+  return receiver;
+}
+
 }  // namespace
 
 BufferApiWrappers::BufferApiWrappers(Session& session, ViewRegistry& views)
@@ -128,6 +146,7 @@ v8::MaybeLocal<v8::Value> BufferApiWrappers::CallOriginal(
     // replaced by the global proxy; Node's Buffer functions are strict. An unbound method call
     // (`const { subarray } = buf; subarray()`) must throw as it does untracked.
     if (receiver == context->Global()) receiver = v8::Undefined(isolate);
+    receiver = Unboxed(isolate, receiver);
     return original->Call(context, receiver, static_cast<int>(args.size()), args.data());
   }
   v8::Local<v8::Value> construct_args[] = {
