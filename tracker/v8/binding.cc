@@ -146,7 +146,6 @@ MaybeLocal<Object> SettingsObject(Local<Context> context, const HuntSettings& hu
       .SetBoolean("trackFromStart", hunt.track_from_start)
       .SetNumber("intervalMs", hunt.interval_ms)
       .SetNumber("invalidArgumentExitCode", kInvalidArgumentExitCode)
-      .SetNumber("sampleRate", hunt.sample_rate)
       .Build();
 }
 
