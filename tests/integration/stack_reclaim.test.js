@@ -70,10 +70,15 @@ test('the stack cache never gives a stack renumbered or dropped by a reclaim', (
   assert.ok(hits > 90000, `${hits} hits`);
 });
 
-test('memory stays bounded over an untracked run with 300000 paths that are gone', () => {
+test('memory stays bounded over an untracked run with 300000 paths that are gone', (t) => {
   const tracked = runPaths(300000, 10, ['--slab-hunter-stack-depth=2']);
-  const untracked = runPaths(300000, 10, [], 'untracked');
   assert.strictEqual(tracked.kept, 10);
+  // A sanitizer's own memory (ASan keeps freed blocks in quarantine) swamps what is measured.
+  if (process.env.SLAB_HUNTER_SANITIZER) {
+    t.diagnostic(`resident memory not compared under ${process.env.SLAB_HUNTER_SANITIZER} sanitizer`);
+    return;
+  }
+  const untracked = runPaths(300000, 10, [], 'untracked');
   const extraMiB = (tracked.rss - untracked.rss) / (1 << 20);
   // Measured: ~9 MiB more at 100000 paths, ~12 MiB at 400000 (what tracking costs whatever
   // the paths); before stacks were reclaimed, ~27 MiB at 100000 and ~52 MiB at 200000 (about
