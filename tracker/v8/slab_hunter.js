@@ -187,7 +187,8 @@ if (binding.settings.trackFromStart) {
     huntFromFlags(binding.settings);
   } catch (error) {
     // As a bad flag value: one line and Node's status for invalid arguments, before any user
-    // code (--frozen-intrinsics leaves the Buffer APIs nothing to replace).
+    // code (on 18, --frozen-intrinsics has frozen the Buffer APIs before this runs; 24 runs it
+    // first).
     process.stderr.write(`${process.argv0}: --slab-hunter: ${error.message}\n`);
     process.reallyExit(binding.settings.invalidArgumentExitCode);
   }
