@@ -45,7 +45,7 @@ function check(name, value, limit, unit, better = 'lower') {
   checks.push(`${met ? 'met ' : 'GAP '} ${name}: ${value.toFixed(2)}${unit} (target ${better === 'lower' ? '<=' : '>='} ${limit}${unit})`);
 }
 
-console.log(`slab-hunter-node benchmarks: ${reps} alternating runs per mode, medians`);
+console.log(`slab-hunter-node benchmarks, Node ${process.version}: ${reps} alternating runs per mode, medians`);
 
 // (a) and (b): untracked vs ours (every call, and sampling one call in 16) vs the seed.
 const kSampleRate = 16;
