@@ -73,11 +73,12 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
             "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5,"
             "\"unreferencedBytes\":211959.25},"
             "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,\"exceeded\":true},"
+            "\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
             "\"bigBufferLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
-            ",\"amount\":2,\"totalSize\":200000,\"retainers\":" + retainers_json +
+            ",\"threadId\":0,\"amount\":2,\"totalSize\":200000,\"retainers\":" + retainers_json +
             ",\"unreferencedBytes\":199960,\"hint\":\"copy-out\"}],"
             "\"slabLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
-            ",\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5,"
+            ",\"threadId\":0,\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5,"
             "\"retainers\":[],\"unreferencedBytes\":11999.25,\"hint\":null}]}");
 }
 
@@ -123,6 +124,7 @@ TEST(FormatJsonTest, EmptyOverview) {
             "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0},"
             "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0,\"unreferencedBytes\":0},"
             "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,\"exceeded\":false},"
+            "\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
             "\"bigBufferLeaks\":[],\"slabLeaks\":[]}");
 }
 

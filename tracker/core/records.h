@@ -62,8 +62,9 @@ enum class StoreOrigin : uint8_t {
   // Buffer.from runs). Located by the JS stack at allocation; kNoStack (`<native>`) only when
   // no JS was running. A big-buffer candidate like kBufferCall.
   kOther,
-  // First seen through a view: allocated before tracking began. Where it came from is unknown
-  // (Node's first pool slab is one), so it is never a big-buffer leak.
+  // First seen through a view: allocated before tracking began, or (where stores are seen
+  // through views only, StoreSource::kViews) on memory the view's caller gave. Where it came
+  // from is unknown (Node's first pool slab is one), so it is never a big-buffer leak.
   kBeforeTracking,
   // Allocated by Node's Buffer code inside a Buffer call that sampling left out: a pool slab or
   // the call's own Buffer, not located (no stack is taken). Never a big-buffer leak, so a
@@ -78,6 +79,9 @@ struct StoreRecord {
   StackId stack = kNoStack;
   StoreOrigin origin = StoreOrigin::kOther;
   uint32_t live_views = 0;  // tracked views of this store not yet collected
+  // First seen through a view, not reported by an allocator hook: its free may never be
+  // reported, so the view side retires it when its ArrayBuffer goes.
+  bool first_seen_by_view = false;
 };
 
 struct ViewRecord {

@@ -62,10 +62,10 @@ void AppendHeapViews(std::string* out, const std::vector<HeapView>& views) {
 // both kinds add (retainers, unreferenced bytes, hint; the heap's views after a heap check).
 // Within version 1 fields are only added.
 void AppendEntry(std::string* out, const LeakEntry& leak, absl::Span<const SeedField> seed_fields,
-                 const FrameTable& frames, const StackTree& stacks) {
+                 const FrameTable& frames, const StackTree& stacks, int64_t thread_id) {
   out->append("{");
   AppendLocation(out, frames, stacks, leak.stack);
-  absl::StrAppend(out, ",\"amount\":", leak.amount);
+  absl::StrAppend(out, ",\"threadId\":", thread_id, ",\"amount\":", leak.amount);
   for (const SeedField& field : seed_fields) {
     absl::StrAppend(out, ",\"", field.name, "\":", JsonNumber(field.value));
   }
@@ -84,12 +84,22 @@ void AppendEntry(std::string* out, const LeakEntry& leak, absl::Span<const SeedF
 }
 
 template <typename Leak>
-void AppendEntries(std::string* out, const std::vector<Leak>& leaks, const FrameTable& frames,
-                   const StackTree& stacks) {
+void AppendEntries(std::string* out, const std::vector<ThreadEntry<Leak>>& entries) {
   out->append("[");
-  for (size_t i = 0; i < leaks.size(); ++i) {
+  for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) out->append(",");
-    AppendEntry(out, leaks[i], leaks[i].SeedFields(), frames, stacks);
+    const ThreadOverview& thread = *entries[i].thread;
+    AppendEntry(out, *entries[i].leak, entries[i].leak->SeedFields(), *thread.frames,
+                *thread.stacks, thread.thread_id);
+  }
+  out->append("]");
+}
+
+void AppendThreads(std::string* out, absl::Span<const ThreadOverview> threads) {
+  out->append(",\"threads\":[");
+  for (size_t i = 0; i < threads.size(); ++i) {
+    absl::StrAppend(out, i == 0 ? "" : ",", "{\"threadId\":", threads[i].thread_id,
+                    ",\"state\":", JsonString(ThreadStateName(threads[i].state)), "}");
   }
   out->append("]");
 }
@@ -129,24 +139,31 @@ BudgetVerdict CheckBudgets(const LeakOverview& overview, const Budgets& budgets)
 
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
                        const StackTree& stacks, const ReportSettings& settings) {
-  const BudgetVerdict verdict = CheckBudgets(overview, settings.budgets);
+  const ThreadOverview thread{0, ThreadState::kRunning, &overview, &frames, &stacks};
+  return FormatJson(absl::MakeConstSpan(&thread, 1), settings);
+}
+
+std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSettings& settings) {
+  const LeakOverview totals = TotalsOf(threads);
+  const BudgetVerdict verdict = CheckBudgets(totals, settings.budgets);
   std::string out;
   absl::StrAppend(&out, "{\"schema\":\"slab-hunter-report\",\"version\":", kReportSchemaVersion,
                   ",\"settings\":{\"leakCutoffMs\":", JsonNumber(settings.leak_cutoff_ms),
                   ",\"bigBufferCutoff\":", JsonNumber(settings.big_buffer_cutoff),
                   ",\"stackDepth\":", settings.stack_depth, "}");
   absl::StrAppend(&out, ",\"totals\":{\"bigBufferLeaks\":",
-                  JsonNumber(overview.total_big_buffer_leaks),
-                  ",\"slabLeaks\":", JsonNumber(overview.total_slab_leaks),
-                  ",\"unreferencedBytes\":", JsonNumber(overview.total_unreferenced_bytes), "}");
+                  JsonNumber(totals.total_big_buffer_leaks),
+                  ",\"slabLeaks\":", JsonNumber(totals.total_slab_leaks),
+                  ",\"unreferencedBytes\":", JsonNumber(totals.total_unreferenced_bytes), "}");
   absl::StrAppend(&out, ",\"budgets\":{\"bigBufferLeaks\":",
                   JsonOptional(settings.budgets.big_buffer_leaks),
                   ",\"slabLeaks\":", JsonOptional(settings.budgets.slab_leaks),
                   ",\"exceeded\":", verdict.exceeded() ? "true" : "false", "}");
+  AppendThreads(&out, threads);
   out.append(",\"bigBufferLeaks\":");
-  AppendEntries(&out, overview.big_buffer_leaks, frames, stacks);
+  AppendEntries(&out, BigBufferLeaksOf(threads));
   out.append(",\"slabLeaks\":");
-  AppendEntries(&out, overview.slab_leaks, frames, stacks);
+  AppendEntries(&out, SlabLeaksOf(threads));
   out.append("}");
   return out;
 }

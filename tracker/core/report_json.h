@@ -1,6 +1,7 @@
 // The JSON report (schema "slab-hunter-report", version 1; documented in README.md): the
-// settings, the totals, the budgets' verdict, and every entry with its location both as text
-// and as structured frames, its retainers (located the same way), unreferenced bytes and hint.
+// settings, the totals, the budgets' verdict, the threads covered, and every entry with its
+// location both as text and as structured frames, its retainers (located the same way),
+// unreferenced bytes, hint and thread.
 #ifndef SLAB_HUNTER_TRACKER_CORE_REPORT_JSON_H_
 #define SLAB_HUNTER_TRACKER_CORE_REPORT_JSON_H_
 
@@ -10,6 +11,7 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/thread_overview.h"
 
 namespace slab_hunter {
 
@@ -36,9 +38,15 @@ struct ReportSettings {
   Budgets budgets;
 };
 
-// Entries checked in the heap also get "heapViews": [{"type", "retainerPath"}].
+// Entries checked in the heap also get "heapViews": [{"type", "retainerPath"}]. Every entry
+// has the "threadId" of its thread, and "threads" lists the threads the report covers, each
+// with its state ([{"threadId", "state"}]); this one is the main thread's alone.
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
                        const StackTree& stacks, const ReportSettings& settings);
+
+// The report of several threads' overviews as one: every thread's entries in one list per
+// kind, the totals summed, the budgets checked against the sums.
+std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSettings& settings);
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonString(std::string_view text);

@@ -121,12 +121,19 @@ std::string SeedLine(const SlabLeak& entry, const FrameTable& frames, const Stac
                       "\n");
 }
 
+// Each entry with its lines; with `thread_lines`, a line naming its thread first.
 template <typename Leak>
-void AppendEntries(std::string& out, const std::vector<Leak>& entries, const FrameTable& frames,
-                   const StackTree& stacks) {
-  for (const Leak& entry : entries) {
-    out += SeedLine(entry, frames, stacks);
-    AppendEntryDetails(out, entry, frames, stacks);
+void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entries,
+                   bool thread_lines) {
+  for (const ThreadEntry<Leak>& entry : entries) {
+    const FrameTable& frames = *entry.thread->frames;
+    const StackTree& stacks = *entry.thread->stacks;
+    out += SeedLine(*entry.leak, frames, stacks);
+    if (thread_lines) {
+      absl::StrAppend(&out, "    thread: ", entry.thread->thread_id,
+                      entry.thread->thread_id == 0 ? " (main)" : "", "\n");
+    }
+    AppendEntryDetails(out, *entry.leak, frames, stacks);
   }
 }
 
@@ -148,16 +155,23 @@ std::string FormatBytes(double bytes) {
 
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
                            const StackTree& stacks) {
+  const ThreadOverview thread{0, ThreadState::kRunning, &overview, &frames, &stacks};
+  return FormatOverview(absl::MakeConstSpan(&thread, 1));
+}
+
+std::string FormatOverview(absl::Span<const ThreadOverview> threads) {
+  const bool thread_lines = HasWorkerEntries(threads);
+  const LeakOverview totals = TotalsOf(threads);
   std::string out = "Big buffer potential leaks:\n";
-  AppendEntries(out, overview.big_buffer_leaks, frames, stacks);
+  AppendEntries(out, BigBufferLeaksOf(threads), thread_lines);
   out += "\nSlab retainers potential leaks:\n";
-  AppendEntries(out, overview.slab_leaks, frames, stacks);
+  AppendEntries(out, SlabLeaksOf(threads), thread_lines);
   absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
-                  FormatBytes(overview.total_big_buffer_leaks),
+                  FormatBytes(totals.total_big_buffer_leaks),
                   "\nTotal potential slab-retainer leaks: ",
-                  FormatBytes(overview.total_slab_leaks),
+                  FormatBytes(totals.total_slab_leaks),
                   "\nTotal retained but unreferenced: ",
-                  FormatBytes(overview.total_unreferenced_bytes), " (each byte counted once)");
+                  FormatBytes(totals.total_unreferenced_bytes), " (each byte counted once)");
   return out;
 }
 

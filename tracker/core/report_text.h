@@ -8,6 +8,7 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/thread_overview.h"
 
 namespace slab_hunter {
 
@@ -25,6 +26,11 @@ inline constexpr size_t kTextRetainerLines = 5;
 // totals by the unreferenced total: the seed's lines themselves are unchanged.
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
                            const StackTree& stacks);
+
+// The same for several threads' overviews as one: entries of every thread in one list per
+// kind, the totals summed. When an entry is a Worker's, each entry's first line beneath its
+// location names its thread ("    thread: 2", "    thread: 0 (main)").
+std::string FormatOverview(absl::Span<const ThreadOverview> threads);
 
 }  // namespace slab_hunter
 

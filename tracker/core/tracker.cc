@@ -10,7 +10,7 @@ uintptr_t AddressOf(const void* data) { return reinterpret_cast<uintptr_t>(data)
 
 }  // namespace
 
-Tracker::Tracker(const Clock* clock) : clock_(clock) {}
+Tracker::Tracker(const Clock* clock, StoreSource source) : clock_(clock), source_(source) {}
 
 StoreId Tracker::NewStoreLocked(const StoreRecord& record) {
   StoreId id;
@@ -129,13 +129,19 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
       store = it->second;
     } else {
       // Allocated before tracking began, or by an allocator we do not hook: the view is still
-      // worth tracking, but the store's origin is unknown.
+      // worth tracking, but the store's origin is unknown unless only views show stores.
       StoreRecord record;
       record.address = address;
       record.size = view.store_size;
       record.created_nanos = now;
       record.stack = kNoStack;
       record.origin = StoreOrigin::kBeforeTracking;
+      record.first_seen_by_view = true;
+      if (source_ == StoreSource::kViews && view.may_own_store) {
+        const bool whole = view.offset == 0 && view.length == view.store_size;
+        record.origin = whole ? StoreOrigin::kBufferCall : StoreOrigin::kPoolSlab;
+        record.stack = view.stack;
+      }
       store = NewStoreLocked(record);
       store_by_address_[address] = store;
     }
@@ -180,7 +186,7 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
     store_out->id = store;
     if (store != kNoStore) {
       store_out->generation = store_generation_[store];
-      store_out->origin_unknown = stores_[store].origin == StoreOrigin::kBeforeTracking;
+      store_out->origin_unknown = stores_[store].first_seen_by_view;
     }
   }
   return id;

@@ -16,6 +16,18 @@
 
 namespace slab_hunter {
 
+// How a tracker learns of backing stores.
+enum class StoreSource : uint8_t {
+  // An allocator hook reports each one (OnStoreAllocated); a store a view finds first was made
+  // before tracking began.
+  kAllocator,
+  // Only through tracked views (a Node 24 Worker, whose allocator is Node's own): a store is
+  // recorded when the first tracked view on it is made, and located there - as the Buffer of
+  // the call that made the view when the view spans it all, else as a pool slab - unless the
+  // view cannot own it (NewView::may_own_store).
+  kViews,
+};
+
 // What a view hook knows about a new view.
 struct NewView {
   // Start of the backing store's memory, or nullptr when the view's bytes are on the JS heap.
@@ -27,6 +39,9 @@ struct NewView {
   ViewApi api = ViewApi::kAllocUnsafe;
   // The Buffer calls enclosing the one that returned the view (see OnStoreAllocated).
   uint32_t call_level = 0;
+  // Whether the view's store can be one its call made: false for views on memory the caller
+  // gave (subarray, slice, Buffer.from(arrayBuffer)). Read for StoreSource::kViews only.
+  bool may_own_store = true;
 };
 
 // The store a new view sits on, as OnViewCreated found or recorded it.
@@ -34,8 +49,8 @@ struct ViewStore {
   StoreId id = kNoStore;  // kNoStore when the view's bytes are on the JS heap
   // Tells this store apart from later stores that reuse its id.
   uint32_t generation = 0;
-  // Made outside the hooked allocator or before tracking (kBeforeTracking): its free may never
-  // be reported, so the view side retires it when its ArrayBuffer is collected.
+  // First seen through a view (StoreRecord::first_seen_by_view): its free may never be
+  // reported, so the view side retires it when its ArrayBuffer is collected or detached.
   bool origin_unknown = false;
 };
 
@@ -56,7 +71,7 @@ struct Snapshot {
 
 class Tracker {
  public:
-  explicit Tracker(const Clock* clock);
+  explicit Tracker(const Clock* clock, StoreSource source = StoreSource::kAllocator);
   Tracker(const Tracker&) = delete;
   Tracker& operator=(const Tracker&) = delete;
 
@@ -72,8 +87,8 @@ class Tracker {
   void OnStoreReallocated(const void* old_data, const void* new_data, size_t new_size);
 
   // --- View side: the isolate's thread.
-  // Records a view. A store unknown so far (allocated before tracking began) gets a record
-  // of origin kBeforeTracking. Stores still kPendingCall at the view's call level take the
+  // Records a view. A store unknown so far gets a record (see StoreSource): of origin
+  // kBeforeTracking when an allocator reports stores. Stores still kPendingCall at the view's call level take the
   // view's stack: the view's own store becomes kBufferCall if the view spans all of it, else
   // kPoolSlab; any other becomes kBufferCall. `store_out`, when given, receives the view's store.
   ViewId OnViewCreated(const NewView& view, ViewStore* store_out = nullptr);
@@ -116,6 +131,7 @@ class Tracker {
   void ForEachPendingLocked(uint32_t call_level, Visit visit);
 
   const Clock* clock_;
+  const StoreSource source_;
   // Guards every member below. A std::mutex, not absl::Mutex: there are two uncontended round
   // trips per tracked Buffer call, and perf put Debian's absl::Mutex at ~10% of an
   // allocation-heavy run against ~3% for std::mutex.

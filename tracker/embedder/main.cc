@@ -19,7 +19,8 @@ namespace {
 int RunNodeInstance(node::MultiIsolatePlatform* platform, const std::vector<std::string>& args,
                     const std::vector<std::string>& exec_args,
                     const std::vector<std::string>& preloads) {
-  slab_hunter::Session& session = slab_hunter::Session::Get();
+  slab_hunter::Session& session = slab_hunter::Session::Main();
+  slab_hunter::Session::SetCurrent(&session);
   uv_loop_t loop;
   if (int error = uv_loop_init(&loop); error != 0) {
     fprintf(stderr, "%s: failed to initialize the event loop: %s\n", args[0].c_str(),
@@ -81,7 +82,7 @@ int main(int argc, char** argv) {
   const slab_hunter::SplitCommandLine split =
       slab_hunter::SplitNodeCommandLine(original_args, node_options);
   if (auto error = slab_hunter::ReadHuntSettings(split, std::getenv("SLAB_HUNTER_OPTIONS"),
-                                                 &slab_hunter::Session::Get().settings())) {
+                                                 &slab_hunter::Session::settings())) {
     fprintf(stderr, "%s: %s\n", original_args[0].c_str(), error->c_str());
     return slab_hunter::kInvalidArgumentExitCode;
   }

@@ -10,8 +10,8 @@
 
 namespace slab_hunter {
 
-// The preload callback's work; `require` is Node's internal require. On a Worker's thread it
-// does nothing: the tracker and the builtin belong to the main isolate.
+// The preload callback's work; `require` is Node's internal require. Node runs it in every
+// Worker too: a Worker's thread gets a session of its own (worker_sessions.h) and the builtin.
 void Preload(node::Environment* env, v8::Local<v8::Value> process, v8::Local<v8::Value> require,
              const std::vector<std::string>& preloads);
 

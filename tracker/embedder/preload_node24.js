@@ -1,6 +1,7 @@
 'use strict';
 
-// Node 24: runs as LoadEnvironment's preload callback on the main thread, after Node has set up
+// Node 24: runs as LoadEnvironment's preload callback on the main thread and in every Worker
+// (preload_node24.cc gives a Worker its own session first), after Node has set up
 // its module loaders and before it loads the -r preloads and starts the main script itself:
 // registers node:slab_hunter, then loads the preloads the embedder took off Node's command line
 // (command_line.h), at the point where Node would load its own.

@@ -30,14 +30,10 @@ using v8::Number;
 using v8::Object;
 using v8::Value;
 
-ViewRegistry& Views() {
-  static ViewRegistry* views = new ViewRegistry(Session::Get());
-  return *views;
-}
-
-BufferApiWrappers& Wrappers() {
-  static BufferApiWrappers* wrappers = new BufferApiWrappers(Session::Get(), Views());
-  return *wrappers;
+// The session of the isolate calling: the main one's, or a Worker's (worker_sessions.h).
+Session& ThisThread() {
+  Session* session = Session::Current();
+  return session != nullptr ? *session : Session::Main();
 }
 
 void ThrowTypeError(Isolate* isolate, std::string_view message) {
@@ -77,16 +73,16 @@ void MakeWrappers(const FunctionCallbackInfo<Value>& args) {
     if (receiver->IsObject()) specs[i].tracked_receivers = receiver.As<Object>();
   }
   Local<v8::Array> stand_ins;
-  if (Wrappers().Make(context, specs, args[3].As<v8::Function>()).ToLocal(&stand_ins)) {
+  if (ThisThread().wrappers().Make(context, specs, args[3].As<v8::Function>()).ToLocal(&stand_ins)) {
     args.GetReturnValue().Set(stand_ins);
   }
 }
 
 // start(): turns tracking on (idempotent); returns the current time in nanoseconds.
 void Start(const FunctionCallbackInfo<Value>& args) {
-  Session& session = Session::Get();
-  Views();  // before the first store is recorded: it sets how V8 sweeps ArrayBuffers
-  PrepareFullCollection(args.GetIsolate());
+  Session& session = ThisThread();
+  session.views();  // before the first store is recorded: it sets how V8 sweeps ArrayBuffers
+  PrepareFullCollection(args.GetIsolate(), session);
   session.Start();
   args.GetReturnValue().Set(static_cast<double>(session.clock().NowNanos()));
 }
@@ -99,14 +95,14 @@ double NumberArg(const FunctionCallbackInfo<Value>& args, int index) {
 // and text from one analysis; with verify, each entry's views as a heap snapshot finds them.
 void Analyze(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
-  Session& session = Session::Get();
-  Views().ForgetDetachedViews(isolate);
+  Session& session = ThisThread();
+  session.views().ForgetDetachedViews(isolate);
   ReclaimUnusedStacks(session);
   const Snapshot snapshot = session.tracker().TakeSnapshot();
   LeakOverview overview =
       Analyze(snapshot, AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
                                           static_cast<int64_t>(NumberArg(args, 2))));
-  if (args[3]->IsTrue()) CheckHeap(isolate, Views(), snapshot, overview);
+  if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
   Local<Object> result;
   if (AnalysisObject(isolate->GetCurrentContext(), overview, session.frames(), session.stacks(),
                      nullptr)
@@ -120,8 +116,13 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
 // keeps how many listeners the program has for each (a signal it listens for is its own).
 void WatchEnding(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
+  if (!ThisThread().is_main()) {
+    ThrowTypeError(isolate, "watchEnding: the main thread's only");
+    return;
+  }
   EndOfRun& end = EndOfRun::Start(isolate->GetCurrentContext(),
-                                  static_cast<int64_t>(NumberArg(args, 0)), Views());
+                                  static_cast<int64_t>(NumberArg(args, 0)),
+                                  Session::Main().views());
   std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(
       end.signal_listener_counts(), sizeof(int32_t) * SignalWatcher::kEndingSignalCount,
       [](void*, size_t, void*) {}, nullptr);
@@ -132,18 +133,21 @@ void WatchEnding(const FunctionCallbackInfo<Value>& args) {
 // printOverview(): the text overview on stderr, made after one full collection; nothing before
 // watchEnding().
 void PrintOverview(const FunctionCallbackInfo<Value>&) {
+  if (!ThisThread().is_main()) return;
   if (EndOfRun* end = EndOfRun::Get()) end->PrintOverview();
 }
 
 // collectGarbage(): one full collection, so that the report made next counts only what is
 // reachable.
 void CollectGarbage(const FunctionCallbackInfo<Value>& args) {
-  CollectAllGarbageOnce(args.GetIsolate());
+  CollectAllGarbageOnce(args.GetIsolate(), ThisThread());
 }
 
-MaybeLocal<Object> SettingsObject(Local<Context> context, const HuntSettings& hunt) {
+MaybeLocal<Object> SettingsObject(Local<Context> context, const Session& session) {
+  const HuntSettings& hunt = Session::settings();
   return ObjectBuilder(context)
       .SetBoolean("trackFromStart", hunt.track_from_start)
+      .SetBoolean("mainThread", session.is_main())
       .SetNumber("intervalMs", hunt.interval_ms)
       .SetNumber("invalidArgumentExitCode", kInvalidArgumentExitCode)
       .Build();
@@ -167,7 +171,7 @@ MaybeLocal<v8::Function> Method(Local<Context> context, const char* name,
 
 MaybeLocal<Object> CreateBinding(Local<Context> context) {
   Isolate* isolate = context->GetIsolate();
-  Session& session = Session::Get();
+  Session& session = ThisThread();
   session.AttachIsolate(isolate);
   InstallStackCacheFlush(isolate, session);
   return ObjectBuilder(context)
@@ -177,7 +181,7 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
       .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
-      .Set("settings", SettingsObject(context, session.settings()))
+      .Set("settings", SettingsObject(context, session))
       .Build();
 }
 

@@ -3,45 +3,37 @@
 #include <cstdint>
 
 #include "absl/container/flat_hash_map.h"
+#include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "v8.h"
 
 namespace slab_hunter {
 namespace {
 
+using Caches = Session::IsolateCaches;
+
 // The sampler's cost grows with the frames it walks, and the innermost one is nearly always a
 // JS frame (from an API callback or an allocation); builtin frames (Reflect.apply ...) can come
 // first, and then a few more frames reach the JS frame that called them.
 constexpr int kSampleFrames = 8;
 
-// The verdict per code position: a sample entry names the position (bytecode array and offset,
-// or machine code address) of the innermost JS frame. Code moves or dies in a garbage
-// collection, so the cache is cleared at each one.
-struct VerdictCache {
-  absl::flat_hash_map<uintptr_t, bool> by_position;
-  uint64_t generation = 0;  // collections seen
-};
-
-VerdictCache& Cache() {
-  static VerdictCache* cache = new VerdictCache();
-  return *cache;
+// The verdict per code position (the session's buffer_internal_positions): a sample entry names
+// the position (bytecode array and offset, or machine code address) of the innermost JS frame.
+// Code moves or dies in a garbage collection, so the cache is cleared at each one.
+void Flush(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  Caches& caches = *static_cast<Caches*>(data);
+  caches.buffer_internal_positions.clear();
+  ++caches.collections;
 }
 
-void Flush(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void*) {
-  VerdictCache& cache = Cache();
-  cache.by_position.clear();
-  ++cache.generation;
-}
-
-bool IsEmbeddedBuiltin(v8::Isolate* isolate, uintptr_t position) {
-  static uintptr_t start = 0;
-  static size_t length = 0;
-  if (start == 0) {
+bool IsEmbeddedBuiltin(v8::Isolate* isolate, Caches& caches, uintptr_t position) {
+  if (caches.embedded_code_start == 0) {
     const void* code = nullptr;
-    isolate->GetEmbeddedCodeRange(&code, &length);
-    start = reinterpret_cast<uintptr_t>(code);
+    isolate->GetEmbeddedCodeRange(&code, &caches.embedded_code_length);
+    caches.embedded_code_start = reinterpret_cast<uintptr_t>(code);
   }
-  return position >= start && position - start < length;
+  return position >= caches.embedded_code_start &&
+         position - caches.embedded_code_start < caches.embedded_code_length;
 }
 
 // Up to `limit` raw frame positions, innermost first (see CaptureStack for the registers).
@@ -67,9 +59,9 @@ bool IsBufferInternalName(v8::Isolate* isolate, v8::Local<v8::String> name) {
 
 // The verdict from V8's stack-trace API: the innermost frame with a script (builtins have
 // none; code from eval or new Function has one, even without a name, and is the user's).
-bool ComputeInBufferInternals(v8::Isolate* isolate) {
+bool ComputeInBufferInternals(v8::Isolate* isolate, Caches& caches) {
   // Script ids are never reused within an isolate.
-  static auto* by_script = new absl::flat_hash_map<int, bool>();
+  absl::flat_hash_map<int, bool>* by_script = &caches.buffer_internal_scripts;
   v8::HandleScope scope(isolate);
   v8::Local<v8::StackTrace> trace = v8::StackTrace::CurrentStackTrace(
       isolate, kSampleFrames,
@@ -90,34 +82,45 @@ bool ComputeInBufferInternals(v8::Isolate* isolate) {
 }  // namespace
 
 bool InBufferInternals(v8::Isolate* isolate) {
-  VerdictCache& cache = Cache();
+  Session* session = Session::Current();
+  if (session == nullptr) return false;
+  Caches& caches = session->caches();
   void* frames[kSampleFrames];
   uintptr_t innermost = 0;
   for (const size_t limit : {size_t{1}, size_t{kSampleFrames}}) {
     const size_t count = SampleFrames(isolate, frames, limit);
     for (size_t i = 0; i < count && innermost == 0; ++i) {
       const auto position = reinterpret_cast<uintptr_t>(frames[i]);
-      if (!IsEmbeddedBuiltin(isolate, position)) innermost = position;
+      if (!IsEmbeddedBuiltin(isolate, caches, position)) innermost = position;
     }
     if (innermost != 0 || count < limit) break;
   }
-  if (innermost == 0) return ComputeInBufferInternals(isolate);
-  if (auto it = cache.by_position.find(innermost); it != cache.by_position.end()) {
+  if (innermost == 0) return ComputeInBufferInternals(isolate, caches);
+  if (auto it = caches.buffer_internal_positions.find(innermost);
+      it != caches.buffer_internal_positions.end()) {
     return it->second;
   }
   // The stack-trace API allocates on the JS heap: a collection it triggers invalidates the
   // position, and the verdict is then not cached.
-  const uint64_t generation = cache.generation;
-  const bool internal = ComputeInBufferInternals(isolate);
-  if (cache.generation == generation) cache.by_position.emplace(innermost, internal);
+  const uint64_t generation = caches.collections;
+  const bool internal = ComputeInBufferInternals(isolate, caches);
+  if (caches.collections == generation) {
+    caches.buffer_internal_positions.emplace(innermost, internal);
+  }
   return internal;
 }
 
-void InstallBufferFramesFlush(v8::Isolate* isolate) {
-  static bool installed = false;
-  if (installed) return;
-  isolate->AddGCPrologueCallback(&Flush, nullptr, v8::kGCTypeAll);
-  installed = true;
+void InstallBufferFramesFlush(v8::Isolate* isolate, Session& session) {
+  Caches& caches = session.caches();
+  if (caches.buffer_frames_flush_installed) return;
+  isolate->AddGCPrologueCallback(&Flush, &caches, v8::kGCTypeAll);
+  caches.buffer_frames_flush_installed = true;
+}
+
+void UninstallBufferFramesFlush(v8::Isolate* isolate, Session& session) {
+  if (session.caches().buffer_frames_flush_installed) {
+    isolate->RemoveGCPrologueCallback(&Flush, &session.caches());
+  }
 }
 
 }  // namespace slab_hunter

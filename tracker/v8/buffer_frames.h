@@ -10,13 +10,18 @@ class Isolate;
 
 namespace slab_hunter {
 
+class Session;
+
 // Isolate thread only, with JS on the stack (a FunctionCallback, or an allocation JS asked for).
 // Costs a raw sample of a few frames and a lookup; V8's stack-trace API runs only the first
-// time a code position is seen after each garbage collection.
+// time a code position is seen after each garbage collection. Its caches are those of the
+// thread's session (Session::Current()); false on a thread with none.
 bool InBufferInternals(v8::Isolate* isolate);
 
-// Clears InBufferInternals' cache at every garbage collection; once, before its first use.
-void InstallBufferFramesFlush(v8::Isolate* isolate);
+// Clears InBufferInternals' cache at every garbage collection; once per session, before its
+// first use. Uninstall before the session goes while its isolate lives on.
+void InstallBufferFramesFlush(v8::Isolate* isolate, Session& session);
+void UninstallBufferFramesFlush(v8::Isolate* isolate, Session& session);
 
 }  // namespace slab_hunter
 

@@ -1,12 +1,15 @@
 #include "tracker/v8/end_of_run.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "node.h"
 #include "tracker/core/report_json.h"
@@ -15,6 +18,7 @@
 #include "tracker/v8/heap_check.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
+#include "tracker/v8/worker_sessions.h"
 
 namespace slab_hunter {
 namespace {
@@ -54,6 +58,19 @@ std::optional<int> WriteFile(const std::string& path, const std::string& text) {
 
 EndOfRun* the_end_of_run = nullptr;
 
+// How long the end of run waits for the Workers it stops to analyse what they hold: each runs
+// a full collection of its own heap.
+constexpr std::chrono::milliseconds kWorkerStopTimeout{5000};
+
+// The main thread's overview first, then the Workers' by thread id.
+std::vector<ThreadOverview> WithWorkers(const LeakOverview& main_overview, Session& main,
+                                        std::vector<ThreadOverview> workers) {
+  std::vector<ThreadOverview> threads = {
+      {main.thread_id(), ThreadState::kRunning, &main_overview, &main.frames(), &main.stacks()}};
+  threads.insert(threads.end(), workers.begin(), workers.end());
+  return threads;
+}
+
 }  // namespace
 
 AnalysisOptions AnalysisOptionsOf(double leak_cutoff_ms, double big_buffer_cutoff,
@@ -83,7 +100,7 @@ EndOfRun::EndOfRun(v8::Local<v8::Context> context, int64_t since_nanos, ViewRegi
       since_nanos_(since_nanos),
       views_(views) {
   node::Environment* env = node::GetCurrentEnvironment(context);
-  watcher_ = std::make_unique<SignalWatcher>(env, this, Session::Get().settings().report_signal);
+  watcher_ = std::make_unique<SignalWatcher>(env, this, Session::settings().report_signal);
   node::AddEnvironmentCleanupHook(isolate_, OnEnvironmentCleanup, this);
   // process.exit() and fatal exceptions end here, after the 'exit' listeners; a run whose event
   // loop runs dry ends in the embedder (EndOfRunExitStatus).
@@ -110,11 +127,11 @@ void EndOfRun::OnEnvironmentCleanup(void* self) {
 }
 
 LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
-  const HuntSettings& settings = Session::Get().settings();
-  CollectAllGarbageOnce(isolate_);
+  const HuntSettings& settings = Session::settings();
+  CollectAllGarbageOnce(isolate_, Session::Main());
   views_.ForgetDetachedViews(isolate_);
-  ReclaimUnusedStacks(Session::Get());
-  const Snapshot snapshot = Session::Get().tracker().TakeSnapshot();
+  ReclaimUnusedStacks(Session::Main());
+  const Snapshot snapshot = Session::Main().tracker().TakeSnapshot();
   LeakOverview overview =
       Analyze(snapshot, AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff,
                                           since_nanos_));
@@ -125,7 +142,7 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
 bool EndOfRun::Finish() {
   State not_started = kNotStarted;
   if (!state_.compare_exchange_strong(not_started, kRunning)) return over_budget_;
-  Session& session = Session::Get();
+  Session& session = Session::Main();
   const HuntSettings& settings = session.settings();
   if (settings.verify_stack_cache) {
     const Session::CaptureStats& stats = session.capture_stats();
@@ -139,10 +156,26 @@ bool EndOfRun::Finish() {
                  static_cast<unsigned long long>(stats.mismatches), session.stacks().size(),
                  session.frames().size(), static_cast<unsigned long long>(stats.reclaims));
   }
+  // What every Worker still running holds is taken as it is stopped.
+  std::vector<ThreadOverview> workers;
+  for (const int64_t thread_id : worker_sessions::StopAll(kWorkerStopTimeout)) {
+    std::fprintf(stderr,
+                 "slab-hunter-node: Worker thread %lld did not stop within %lld ms: its Buffers "
+                 "are not in the report\n",
+                 static_cast<long long>(thread_id),
+                 static_cast<long long>(kWorkerStopTimeout.count()));
+    workers.push_back({thread_id, ThreadState::kUnanswered});
+  }
+  for (const ThreadOverview& ended : worker_sessions::Ended()) workers.push_back(ended);
+  std::sort(workers.begin(), workers.end(), [](const ThreadOverview& a, const ThreadOverview& b) {
+    return a.thread_id < b.thread_id;
+  });
   v8::HandleScope handle_scope(isolate_);
   v8::Context::Scope context_scope(context_.Get(isolate_));
   const LeakOverview overview =
       AnalyzeReachable(settings.verify_heap && !settings.report_path.empty());
+  const std::vector<ThreadOverview> threads = WithWorkers(overview, session, std::move(workers));
+  const LeakOverview totals = TotalsOf(threads);
 
   ReportSettings report;
   report.leak_cutoff_ms = settings.leak_cutoff_ms;
@@ -151,17 +184,16 @@ bool EndOfRun::Finish() {
   report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
   report.budgets.slab_leaks = Budget(settings.fail_on_slab);
   if (!settings.report_path.empty()) {
-    WriteReport(FormatJson(overview, session.frames(), session.stacks(), report));
+    WriteReport(FormatJson(threads, report));
   }
-  over_budget_ = CheckBudgets(overview, report.budgets).exceeded();
+  over_budget_ = CheckBudgets(totals, report.budgets).exceeded();
   if (over_budget_) {
     std::fprintf(stderr,
                  "slab-hunter-node: leak budget exceeded (big-buffer leaks %llu bytes, budget %s; "
                  "slab leaks %llu bytes, budget %s)\n%s\n",
-                 WholeBytes(overview.total_big_buffer_leaks),
-                 BudgetText(settings.fail_on_big).c_str(), WholeBytes(overview.total_slab_leaks),
-                 BudgetText(settings.fail_on_slab).c_str(),
-                 FormatOverview(overview, session.frames(), session.stacks()).c_str());
+                 WholeBytes(totals.total_big_buffer_leaks),
+                 BudgetText(settings.fail_on_big).c_str(), WholeBytes(totals.total_slab_leaks),
+                 BudgetText(settings.fail_on_slab).c_str(), FormatOverview(threads).c_str());
   }
   state_.store(kDone);
   // A signal that came while the report was written ends the program now, as it would have.
@@ -170,7 +202,7 @@ bool EndOfRun::Finish() {
 }
 
 void EndOfRun::WriteReport(const std::string& json) const {
-  const std::string& path = Session::Get().settings().report_path;
+  const std::string& path = Session::settings().report_path;
   if (path == "-") {
     std::fprintf(stderr, "%s\n", json.c_str());
     return;
@@ -185,9 +217,11 @@ void EndOfRun::PrintOverview() {
   if (state_.load() != kNotStarted || tearing_down_) return;
   v8::HandleScope handle_scope(isolate_);
   v8::Context::Scope context_scope(context_.Get(isolate_));
-  Session& session = Session::Get();
+  // The Workers that have ended so far; those still running are in the end-of-run report.
+  const LeakOverview overview = AnalyzeReachable(false);
   std::fprintf(stderr, "%s\n",
-               FormatOverview(AnalyzeReachable(false), session.frames(), session.stacks()).c_str());
+               FormatOverview(WithWorkers(overview, Session::Main(), worker_sessions::Ended()))
+                   .c_str());
 }
 
 void EndOfRun::OnEndingSignal(int signal) {

@@ -1,5 +1,7 @@
 #include "tracker/v8/full_collection.h"
 
+#include "tracker/v8/session.h"
+
 namespace slab_hunter {
 namespace {
 
@@ -8,12 +10,12 @@ namespace {
 // made: a private context of ours gets gc(), and the program's own contexts, its globals and
 // V8's flags stay as they were. (LowMemoryNotification would do up to seven collections and
 // shrink the heap.) gc() is an API function: calling it runs no JS, so it works in interrupts.
-v8::Global<v8::Function>* gc_function = nullptr;
+// Each isolate's session keeps its own.
 
 }  // namespace
 
-void PrepareFullCollection(v8::Isolate* isolate) {
-  if (gc_function != nullptr) return;
+void PrepareFullCollection(v8::Isolate* isolate, Session& session) {
+  if (!session.gc_function().IsEmpty()) return;
   v8::HandleScope scope(isolate);
   const char* extensions[] = {"v8/gc"};
   v8::ExtensionConfiguration configuration(1, extensions);
@@ -26,21 +28,24 @@ void PrepareFullCollection(v8::Isolate* isolate) {
       !function->IsFunction()) {
     return;
   }
-  gc_function = new v8::Global<v8::Function>(isolate, function.As<v8::Function>());
+  session.gc_function().Reset(isolate, function.As<v8::Function>());
 }
 
-void CollectAllGarbageOnce(v8::Isolate* isolate) {
-  if (gc_function == nullptr) {
-    // Not prepared, or V8 was built without the extension: the next best, several collections.
-    isolate->LowMemoryNotification();
-    return;
+void CollectAllGarbageOnce(v8::Isolate* isolate, Session& session) {
+  bool collected = false;
+  if (!session.gc_function().IsEmpty()) {
+    v8::HandleScope scope(isolate);
+    const v8::Local<v8::Function> function = session.gc_function().Get(isolate);
+    const v8::Local<v8::Context> context = function->GetCreationContextChecked();
+    v8::Context::Scope context_scope(context);
+    // gc() with no argument: one synchronous full collection. It fails only where no function
+    // may be called at all (a Worker's environment being freed).
+    v8::TryCatch try_catch(isolate);
+    collected = !function->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty();
   }
-  v8::HandleScope scope(isolate);
-  const v8::Local<v8::Function> function = gc_function->Get(isolate);
-  const v8::Local<v8::Context> context = function->GetCreationContextChecked();
-  v8::Context::Scope context_scope(context);
-  // gc() with no argument: one synchronous full collection; it cannot throw.
-  (void)function->Call(context, v8::Undefined(isolate), 0, nullptr);
+  // Not prepared, V8 built without the extension, or no call allowed: the next best, several
+  // collections.
+  if (!collected) isolate->LowMemoryNotification();
 }
 
 }  // namespace slab_hunter

@@ -1,33 +1,58 @@
-// Session: the one tracker of this process's main isolate, with the interning tables and the
-// capture settings the V8 hooks share. Tracking stays off (hooks record nothing) until Start().
+// Session: the tracker of one isolate (the main one, or a Node 24 Worker's), with its interning
+// tables, its view registry, stand-ins and caches; the process-wide settings. Each isolate runs
+// on a thread of its own, which finds its session as Session::Current(). Tracking stays off
+// (hooks record nothing) until Start().
 #ifndef SLAB_HUNTER_TRACKER_V8_SESSION_H_
 #define SLAB_HUNTER_TRACKER_V8_SESSION_H_
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "tracker/core/clock.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/stack_cache.h"
 #include "tracker/core/tracker.h"
 #include "tracker/v8/settings.h"
 
-namespace v8 {
-class Isolate;
-}
+#include "v8.h"
 
 namespace slab_hunter {
 
+class BufferApiWrappers;
+class ViewRegistry;
+
 class Session {
  public:
-  static Session& Get();
+  // The main isolate's, whose allocator reports every store (made at first use, never freed:
+  // the allocator may still free stores during process teardown). Thread id 0.
+  static Session& Main();
+  // The session of the isolate on this thread, or null.
+  static Session* Current();
+  // Makes this session the current thread's (null: none).
+  static void SetCurrent(Session* session);
+
+  // A Worker's: Node gives Workers an allocator of its own, so their stores are seen through
+  // the views made on them (StoreSource::kViews). `thread_id` as Node numbers the Worker.
+  Session(v8::Isolate* isolate, int64_t thread_id);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   // The isolate whose JS stacks are captured: its allocator and views are the ones tracked.
   void AttachIsolate(v8::Isolate* isolate) { isolate_.store(isolate, std::memory_order_release); }
   v8::Isolate* isolate() const { return isolate_.load(std::memory_order_acquire); }
+  int64_t thread_id() const { return thread_id_; }
+  bool is_main() const { return this == &Main(); }
 
-  void Start() { tracking_.store(true, std::memory_order_release); }
+  // Turns tracking on (idempotent); started_nanos() is when the first call did.
+  void Start() {
+    if (!tracking()) started_nanos_ = clock_.NowNanos();
+    tracking_.store(true, std::memory_order_release);
+  }
   bool tracking() const { return tracking_.load(std::memory_order_acquire); }
+  int64_t started_nanos() const { return started_nanos_; }
 
   // The innermost Buffer call running in its own right on the isolate's thread: the user's
   // call, or one that user code run inside another call made (a getter calling
@@ -50,13 +75,18 @@ class Session {
   // --slab-hunter-sample-rate=N: whether the Buffer call starting now is the one in N tracked.
   bool SampleNextCall() {
     if (--calls_until_sample_ > 0) return false;
-    calls_until_sample_ = settings_.sample_rate;
+    calls_until_sample_ = settings().sample_rate;
     return true;
   }
 
-  // Set from the flags before the isolate runs any JS; read-only afterwards.
-  HuntSettings& settings() { return settings_; }
-  int stack_depth() const { return settings_.stack_depth; }
+  // The process's, set from the flags before any isolate runs JS; read-only afterwards.
+  static HuntSettings& settings();
+  int stack_depth() const { return settings().stack_depth; }
+
+  // Made at first use, on the isolate's thread; destroyed with the session.
+  ViewRegistry& views();
+  ViewRegistry* views_if_made() { return views_.get(); }
+  BufferApiWrappers& wrappers();
 
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
@@ -75,8 +105,23 @@ class Session {
   CaptureStats& capture_stats() { return capture_stats_; }
   const Clock& clock() const { return clock_; }
 
+  // What the glue learns of the isolate's scripts and code, per isolate: script ids and code
+  // positions are the isolate's own. Isolate thread only.
+  struct IsolateCaches {
+    absl::flat_hash_map<int, bool> skipped_scripts;          // stack_capture.cc
+    absl::flat_hash_map<int, bool> buffer_internal_scripts;  // buffer_frames.cc
+    absl::flat_hash_map<uintptr_t, bool> buffer_internal_positions;
+    uint64_t collections = 0;  // bumped when code positions are forgotten
+    bool buffer_frames_flush_installed = false;
+    uintptr_t embedded_code_start = 0;
+    size_t embedded_code_length = 0;
+  };
+  IsolateCaches& caches() { return caches_; }
+  // The private gc() of full_collection.h.
+  v8::Global<v8::Function>& gc_function() { return gc_function_; }
+
  private:
-  Session() : tracker_(&clock_) {}
+  Session();
 
   SteadyClock clock_;
   Tracker tracker_;
@@ -86,10 +131,15 @@ class Session {
   ReclaimSchedule stack_reclaims_;
   CaptureStats capture_stats_;
   std::atomic<v8::Isolate*> isolate_{nullptr};
+  const int64_t thread_id_;
   std::atomic<bool> tracking_{false};
+  int64_t started_nanos_ = 0;
   BufferCall current_call_;
   int calls_until_sample_ = 1;
-  HuntSettings settings_;
+  std::unique_ptr<ViewRegistry> views_;
+  std::unique_ptr<BufferApiWrappers> wrappers_;
+  IsolateCaches caches_;
+  v8::Global<v8::Function> gc_function_;
 };
 
 }  // namespace slab_hunter

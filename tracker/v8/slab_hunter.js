@@ -164,10 +164,13 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
 // Hunting from the flags (slab-hunter-node --slab-hunter...): tracking from the start, before
 // any user code; the overview on stderr every interval and on the report signal; at the end of
 // the run - its exit, or SIGINT/SIGTERM it has no listener for, even in a synchronous loop - a
-// full GC, the JSON report and the leak budgets (all in C++: end_of_run.h).
+// full GC, the JSON report and the leak budgets (all in C++: end_of_run.h). A Worker only
+// tracks: the main thread's report takes what it holds when it ends (worker_sessions.h).
 function huntFromFlags(settings) {
   installHooks();
-  const signalListeners = binding.watchEnding(binding.start());
+  const since = binding.start();
+  if (!settings.mainThread) return;
+  const signalListeners = binding.watchEnding(since);
   if (settings.intervalMs > 0) setInterval(binding.printOverview, settings.intervalMs).unref();
 
   // A signal the program listens for is its own: it ends (and reports) as the program decides.

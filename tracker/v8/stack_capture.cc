@@ -27,15 +27,11 @@ constexpr v8::StackTrace::StackTraceOptions kCaptureOptions =
     static_cast<v8::StackTrace::StackTraceOptions>(v8::StackTrace::kDetailed |
                                                    v8::StackTrace::kScriptId);
 
-// Whether a script's frames are skipped, by script id: ids are never reused within an isolate.
-// Cleared when stacks are reclaimed, as generated scripts come and go.
-absl::flat_hash_map<int, bool>& ScriptVerdicts() {
-  static auto* verdicts = new absl::flat_hash_map<int, bool>();
-  return *verdicts;
-}
-
-bool IsSkippedScript(v8::Isolate* isolate, v8::Local<v8::StackFrame> frame) {
-  absl::flat_hash_map<int, bool>* verdicts = &ScriptVerdicts();
+// Whether a script's frames are skipped, by script id (the session's skipped_scripts): ids are
+// never reused within an isolate. Cleared when stacks are reclaimed, as generated scripts come
+// and go.
+bool IsSkippedScript(v8::Isolate* isolate, Session& session, v8::Local<v8::StackFrame> frame) {
+  absl::flat_hash_map<int, bool>* verdicts = &session.caches().skipped_scripts;
   const int script_id = frame->GetScriptId();
   auto it = verdicts->find(script_id);
   if (it != verdicts->end()) return it->second;
@@ -85,7 +81,7 @@ StackId CaptureFullStack(v8::Isolate* isolate, Session& session) {
   for (int i = 0; i < count && static_cast<int>(frames.size()) < depth; ++i) {
     v8::Local<v8::StackFrame> frame = trace->GetFrame(isolate, i);
     if (above_user_code) {
-      if (IsSkippedScript(isolate, frame) && i + 1 < count) continue;
+      if (IsSkippedScript(isolate, session, frame) && i + 1 < count) continue;
       above_user_code = false;
     }
     const v8::Local<v8::String> name = frame->GetFunctionName();
@@ -124,13 +120,17 @@ void ReclaimUnusedStacks(Session& session) {
   // Its StackIds are renumbered or gone; the generation it bumps keeps a capture under way
   // from inserting one.
   session.stack_cache().Clear();
-  ScriptVerdicts() = {};
+  session.caches().skipped_scripts = {};
   session.stack_reclaims().Reclaimed(session.stacks().size(), records_in_use);
   ++session.capture_stats().reclaims;
 }
 
 void InstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
   isolate->AddGCPrologueCallback(&FlushStackCache, &session, v8::kGCTypeAll);
+}
+
+void UninstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
+  isolate->RemoveGCPrologueCallback(&FlushStackCache, &session);
 }
 
 StackId CaptureStack(v8::Isolate* isolate, Session& session) {

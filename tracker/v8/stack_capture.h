@@ -30,6 +30,8 @@ void ReclaimUnusedStacks(Session& session);
 
 // Clears the session's stack cache at the start of every garbage collection.
 void InstallStackCacheFlush(v8::Isolate* isolate, Session& session);
+// Before the session goes while its isolate lives on.
+void UninstallStackCacheFlush(v8::Isolate* isolate, Session& session);
 
 }  // namespace slab_hunter
 

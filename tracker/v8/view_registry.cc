@@ -1,14 +1,13 @@
 #include "tracker/v8/view_registry.h"
 
 #include <cstdint>
+#include <mutex>
 
 #include "tracker/core/tracker.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 
 namespace slab_hunter {
-
-ViewRegistry* ViewRegistry::instance_ = nullptr;
 
 namespace {
 
@@ -23,28 +22,37 @@ uint32_t IdOf(const v8::WeakCallbackInfo<void>& info) {
 // thread, some time after the collection that found their last ArrayBuffer dead. Sweeping at
 // the end of the collection itself (V8's non-concurrent mode, which V8 also uses when it has to
 // reduce memory) makes a dead store's record go when its ArrayBuffer does.
+// V8's flags are the process's: set once, whichever isolate tracks first.
 void SweepArrayBuffersAtCollection() {
-  static constexpr char kFlag[] = "--no-concurrent-array-buffer-sweeping";
-  v8::V8::SetFlagsFromString(kFlag, sizeof(kFlag) - 1);
+  static std::once_flag once;
+  std::call_once(once, [] {
+    static constexpr char kFlag[] = "--no-concurrent-array-buffer-sweeping";
+    v8::V8::SetFlagsFromString(kFlag, sizeof(kFlag) - 1);
+  });
+}
+
+// The registry of the thread's session, if it has one.
+ViewRegistry* CurrentRegistry() {
+  Session* session = Session::Current();
+  return session == nullptr ? nullptr : session->views_if_made();
 }
 
 }  // namespace
 
 ViewRegistry::ViewRegistry(Session& session) : session_(session) {
-  instance_ = this;
   SweepArrayBuffersAtCollection();
 }
 
 ViewRegistry::~ViewRegistry() {
   for (auto& view : views_) view.Reset();
   for (auto& buffer : buffers_) buffer.handle.Reset();
-  if (instance_ == this) instance_ = nullptr;
 }
 
 void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api,
-                         uint32_t call_level) {
+                         uint32_t call_level, bool may_own_store) {
   NewView created;
   created.call_level = call_level;
+  created.may_own_store = may_own_store;
   created.offset = view->ByteOffset();
   created.length = view->ByteLength();
   created.api = api;
@@ -66,6 +74,7 @@ void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, V
   WatchedBuffer& watched = buffers_[store.id];
   if (!watched.handle.IsEmpty() && watched.generation == store.generation) return;
   watched.handle.Reset(isolate, buffer);
+  watched.watched_for_free = store.origin_unknown;
   if (store.origin_unknown) {
     watched.handle.SetWeak(IdParameter(store.id), &OnBufferCollected,
                            v8::WeakCallbackType::kParameter);
@@ -84,6 +93,15 @@ void ViewRegistry::ForgetDetachedViews(v8::Isolate* isolate) {
     // the JS heap is never made to allocate a store.
     if (view->ByteLength() == 0 && view->HasBuffer() && view->Buffer()->WasDetached()) {
       session_.tracker().OnViewDetached(id);
+    }
+  }
+  for (StoreId id = 0; id < buffers_.size(); ++id) {
+    WatchedBuffer& watched = buffers_[id];
+    if (!watched.watched_for_free || watched.handle.IsEmpty()) continue;
+    v8::HandleScope scope(isolate);
+    if (watched.handle.Get(isolate)->WasDetached()) {
+      watched.handle.Reset();
+      session_.tracker().OnStoreUnreachable(id, watched.generation);
     }
   }
 }
@@ -110,7 +128,7 @@ absl::flat_hash_map<StoreId, v8::Local<v8::ArrayBuffer>> ViewRegistry::BuffersOf
 }
 
 void ViewRegistry::OnViewCollected(const v8::WeakCallbackInfo<void>& info) {
-  ViewRegistry* registry = instance_;
+  ViewRegistry* registry = CurrentRegistry();
   if (registry == nullptr) return;
   const ViewId id = IdOf(info);
   registry->views_[id].Reset();
@@ -118,7 +136,7 @@ void ViewRegistry::OnViewCollected(const v8::WeakCallbackInfo<void>& info) {
 }
 
 void ViewRegistry::OnBufferCollected(const v8::WeakCallbackInfo<void>& info) {
-  ViewRegistry* registry = instance_;
+  ViewRegistry* registry = CurrentRegistry();
   if (registry == nullptr) return;
   const StoreId id = IdOf(info);
   WatchedBuffer& watched = registry->buffers_[id];

@@ -2,9 +2,10 @@
 // retired at once. And one per ArrayBuffer those views share, for the heap check to find the
 // views the hooks cannot see. Stores live until the allocator frees them (tracking makes V8
 // sweep ArrayBuffers at the end of each collection, so that is as soon as the last ArrayBuffer
-// holding them dies, however often they were transferred); only stores of unknown origin, whose
-// free may never reach the allocator, are retired when their ArrayBuffer is collected.
-// Isolate thread only.
+// holding them dies, however often they were transferred); only stores first seen through a
+// view, whose free may never reach the allocator (a Worker's are all such), are retired when
+// their ArrayBuffer is collected or detached (transferred out of the isolate).
+// Isolate thread only; one per Session.
 #ifndef SLAB_HUNTER_TRACKER_V8_VIEW_REGISTRY_H_
 #define SLAB_HUNTER_TRACKER_V8_VIEW_REGISTRY_H_
 
@@ -30,11 +31,13 @@ class ViewRegistry {
   // OnStoreAllocated), with the current JS stack as its location. Reads the view's ArrayBuffer
   // only if it already has one: a typed array whose bytes are still on the JS heap is never
   // made to allocate a backing store.
+  // `may_own_store`: see NewView.
   void Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api,
-             uint32_t call_level);
+             uint32_t call_level, bool may_own_store);
 
   // Tells the tracker which views' ArrayBuffers were detached (transferred) since they were
-  // made: such a view holds no bytes. V8 says nothing at a detach, so this looks before a report.
+  // made: such a view holds no bytes, and a store first seen through a view (whose free is not
+  // reported) has left this isolate. V8 says nothing at a detach, so this looks before a report.
   void ForgetDetachedViews(v8::Isolate* isolate);
 
   // The ArrayBuffer that now holds each store of `snapshot` that a live tracked view sits on,
@@ -44,10 +47,9 @@ class ViewRegistry {
 
  private:
   // The weak callback's parameter is the ViewId itself, so a tracked view costs no allocation
-  // beyond its handle; the registry is found through `instance_` (one main isolate per process).
+  // beyond its handle; the registry is that of the thread's session (Session::Current()).
   static void OnViewCollected(const v8::WeakCallbackInfo<void>& info);
   static void OnBufferCollected(const v8::WeakCallbackInfo<void>& info);
-  static ViewRegistry* instance_;
 
   // Indexed by ViewId; the tracker reuses ids of collected views, and so do these slots.
   std::vector<v8::Global<v8::Uint8Array>> views_;
@@ -57,6 +59,7 @@ class ViewRegistry {
   struct WatchedBuffer {
     v8::Global<v8::ArrayBuffer> handle;
     uint32_t generation = 0;
+    bool watched_for_free = false;  // a store of unknown origin: retired when this goes
   };
   std::vector<WatchedBuffer> buffers_;
   Session& session_;

@@ -47,6 +47,14 @@ bool MayRunUserCode(const v8::FunctionCallbackInfo<v8::Value>& info, ViewApi api
   return false;
 }
 
+// Whether the store of the Buffer a call of `api` returns can be one the call made: not when it
+// is a view on memory the caller gave (see NewView::may_own_store).
+bool MayOwnStore(const v8::FunctionCallbackInfo<v8::Value>& info, ViewApi api) {
+  if (api == ViewApi::kSubarray || api == ViewApi::kSlice) return false;
+  return !(api == ViewApi::kFrom && info.Length() > 0 &&
+           (info[0]->IsArrayBuffer() || info[0]->IsSharedArrayBuffer()));
+}
+
 // Whether a Buffer API starting inside `enclosing` is called by Node's Buffer code (and so is
 // part of it) rather than by user code the enclosing call runs.
 bool IsPartOf(Session::BufferCall& enclosing, ViewApi api, v8::Isolate* isolate) {
@@ -85,13 +93,15 @@ v8::Local<v8::Value> Unboxed(v8::Isolate* isolate, v8::Local<v8::Value> receiver
 BufferApiWrappers::BufferApiWrappers(Session& session, ViewRegistry& views)
     : session_(session), views_(views) {}
 
+BufferApiWrappers::~BufferApiWrappers() = default;
+
 v8::MaybeLocal<v8::Array> BufferApiWrappers::Make(v8::Local<v8::Context> context,
                                                    const std::vector<WrapperSpec>& specs,
                                                    v8::Local<v8::Function> reflect_construct) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::EscapableHandleScope scope(isolate);
   // Before any stand-in runs, the only way into InBufferInternals.
-  InstallBufferFramesFlush(isolate);
+  InstallBufferFramesFlush(isolate, session_);
   reflect_construct_.Reset(isolate, reflect_construct);
   std::vector<v8::Local<v8::Value>> stand_ins;
   std::vector<std::unique_ptr<Wrapped>> made;
@@ -188,7 +198,8 @@ void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>&
   session.set_current_call(enclosing);
   if (call.tracked) {
     if (returned && result->IsUint8Array()) {
-      self.views_.Track(isolate, result.As<v8::Uint8Array>(), *wrapped.api, call.level);
+      self.views_.Track(isolate, result.As<v8::Uint8Array>(), *wrapped.api, call.level,
+                        MayOwnStore(info, *wrapped.api));
     } else {
       session.tracker().OnTrackedCallFailed(call.level);
     }

@@ -3,7 +3,7 @@
 // and toString gives each original's source text for its stand-in: user code sees Node's own
 // functions. (V8 makes a constructible API function a sloppy-mode one, with own `arguments`
 // and `caller` properties: that, and CallSite.getMethodName() for the original's frame, are
-// what differs.) Main isolate thread only.
+// what differs.) One per Session, on its isolate's thread.
 #ifndef SLAB_HUNTER_TRACKER_V8_WRAPPERS_H_
 #define SLAB_HUNTER_TRACKER_V8_WRAPPERS_H_
 
@@ -32,6 +32,8 @@ struct WrapperSpec {
 class BufferApiWrappers {
  public:
   BufferApiWrappers(Session& session, ViewRegistry& views);
+  // Only once no stand-in can run any more (its isolate runs no JS).
+  ~BufferApiWrappers();
   BufferApiWrappers(const BufferApiWrappers&) = delete;
   BufferApiWrappers& operator=(const BufferApiWrappers&) = delete;
 
@@ -56,7 +58,7 @@ class BufferApiWrappers {
   Session& session_;
   ViewRegistry& views_;
   v8::Global<v8::Function> reflect_construct_;
-  // Never freed: a stand-in's callback data points into it for the isolate's lifetime.
+  // A stand-in's callback data points into it: kept as long as stand-ins may run.
   std::vector<std::unique_ptr<Wrapped>> wrapped_;
 };
 
