@@ -1,11 +1,11 @@
-"""embed_js: a JS file as a C++ character array, for scripts the binary compiles at run time."""
+"""embed_js: JS files as one C++ character array, for scripts the binary compiles at run time."""
 
-def embed_js(name, src, symbol):
-    """Generates `name`.cc defining `extern const char slab_hunter::<symbol>[]` with src's text."""
+def embed_js(name, srcs, symbol):
+    """Generates `name`.cc defining `extern const char slab_hunter::<symbol>[]`: srcs' texts, in order."""
     native.genrule(
         name = name,
-        srcs = [src],
+        srcs = srcs,
         outs = [name + ".cc"],
         cmd = ("(printf 'namespace slab_hunter {\\nextern const char %s[] = R\"__embedded_js__(' && " +
-               "cat $< && printf ')__embedded_js__\";\\n}  // namespace slab_hunter\\n') > $@") % symbol,
+               "cat $(SRCS) && printf ')__embedded_js__\";\\n}  // namespace slab_hunter\\n') > $@") % symbol,
     )

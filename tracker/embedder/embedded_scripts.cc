@@ -53,6 +53,28 @@ MaybeLocal<Function> CompileSlabHunterModule(Local<Context> context) {
                           "primordials"});
 }
 
+MaybeLocal<v8::Value> RunStartupScript(Local<Context> context, const char* source,
+                                      const char* resource_name, Local<v8::Value> process,
+                                      Local<v8::Value> require,
+                                      const std::vector<std::string>& preloads) {
+  Local<Function> module_function;
+  Local<Function> startup_function;
+  Local<v8::Array> preload_array;
+  Local<v8::Object> binding;
+  if (!CompileSlabHunterModule(context).ToLocal(&module_function) ||
+      !CompileFunction(context, source, resource_name,
+                       {"process", "require", "slabHunterModule", "slabHunterBinding",
+                        "preloads"})
+           .ToLocal(&startup_function) ||
+      !NewStringArray(context, preloads).ToLocal(&preload_array) ||
+      !CreateBinding(context).ToLocal(&binding)) {
+    return {};
+  }
+  Local<v8::Value> args[] = {process, require, module_function, binding, preload_array};
+  return startup_function->Call(context, v8::Undefined(context->GetIsolate()), std::size(args),
+                                args);
+}
+
 MaybeLocal<v8::Array> NewStringArray(Local<Context> context,
                                      const std::vector<std::string>& strings) {
   Isolate* isolate = context->GetIsolate();

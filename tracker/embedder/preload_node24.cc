@@ -52,22 +52,9 @@ void Preload(node::Environment* env, Local<Value> process, Local<Value> require,
     worker_sessions::Start(env, isolate, thread_id);
   }
 
-  Local<Function> module_function;
-  Local<Function> preload_function;
-  Local<v8::Array> preload_array;
-  Local<v8::Object> binding;
-  if (!CompileSlabHunterModule(context).ToLocal(&module_function) ||
-      !CompileFunction(context, kPreloadSource, "node:internal/slab_hunter/preload",
-                       {"process", "require", "slabHunterModule", "slabHunterBinding",
-                        "preloads"})
-           .ToLocal(&preload_function) ||
-      !NewStringArray(context, preloads).ToLocal(&preload_array) ||
-      !CreateBinding(context).ToLocal(&binding)) {
-    return;
-  }
-  Local<Value> args[] = {process, require, module_function, binding, preload_array};
   // An exception stays pending: Node reports it as it reports one thrown by a -r preload.
-  (void)preload_function->Call(context, v8::Undefined(isolate), std::size(args), args);
+  (void)RunStartupScript(context, kPreloadSource, "node:internal/slab_hunter/preload", process,
+                         require, preloads);
 }
 
 }  // namespace slab_hunter

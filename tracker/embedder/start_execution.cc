@@ -19,27 +19,10 @@ MaybeLocal<Value> StartExecution(const node::StartExecutionCallbackInfo& info,
   EscapableHandleScope scope(isolate);
   Local<Context> context = isolate->GetCurrentContext();
 
-  Local<Function> module_function;
-  Local<Function> start_function;
-  if (!CompileSlabHunterModule(context).ToLocal(&module_function) ||
-      !CompileFunction(context, kStartExecutionSource, "node:internal/slab_hunter/start_execution",
-                       {"process", "require", "slabHunterModule", "slabHunterBinding",
-                        "preloads"})
-           .ToLocal(&start_function)) {
-    return {};
-  }
-
-  Local<v8::Array> preload_array;
-  Local<v8::Object> binding;
-  if (!NewStringArray(context, preloads).ToLocal(&preload_array) ||
-      !CreateBinding(context).ToLocal(&binding)) {
-    return {};
-  }
-  Local<Value> args[] = {info.process_object, info.native_require, module_function, binding,
-                         preload_array};
   // [main, ...its arguments]: Node's main script, called from here as Node calls it.
   Local<Value> prepared;
-  if (!start_function->Call(context, v8::Undefined(isolate), std::size(args), args)
+  if (!RunStartupScript(context, kStartExecutionSource, "node:internal/slab_hunter/start_execution",
+                        info.process_object, info.native_require, preloads)
            .ToLocal(&prepared) ||
       !prepared->IsArray()) {
     return {};

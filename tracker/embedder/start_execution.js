@@ -1,39 +1,16 @@
-'use strict';
-
 // Runs as the embedder's StartExecutionCallback, after Node has prepared the main thread
 // (internal/main/environment) and before any user code: registers node:slab_hunter, loads the
 // -r preloads (taken off Node's command line so that they can require it), then picks the
 // program's main exactly as Node's own StartExecution (src/node.cc) would: the same
 // internal/main/* script, with its preparation step reduced to what is not done yet.
-//
-// Parameters: process, require (Node's internal require), slabHunterModule (the builtin's
-// compiled function), slabHunterBinding (its native side), preloads (array of strings).
+// (startup_common.js comes before this.)
 
-const { BuiltinModule, internalBinding } = require('internal/bootstrap/realm');
 const { getOptionValue } = require('internal/options');
-
-const kBuiltinId = 'slab_hunter';
-
-// Node's internal scripts take its primordials; the one module that hands them out also warns
-// that it is for Node's own tests, which would be noise here.
-function loadPrimordials() {
-  const { emitWarning } = process;
-  process.emitWarning = () => {};
-  try {
-    return require('internal/test/binding').primordials;
-  } finally {
-    process.emitWarning = emitWarning;
-  }
-}
 
 const primordials = loadPrimordials();
 
 function registerBuiltin() {
-  const mod = new BuiltinModule(kBuiltinId);
-  const bindings = (name) => (name === kBuiltinId ? slabHunterBinding : internalBinding(name));
-  slabHunterModule(mod.exports, require, mod, process, bindings, primordials);
-  mod.loaded = true;
-  BuiltinModule.map.set(kBuiltinId, mod);
+  addBuiltinModule(primordials);
   BuiltinModule.allowRequireByUsers(kBuiltinId);
 
   // Prefix-only, like node:test: `require('slab_hunter')` keeps meaning a package.
@@ -69,20 +46,6 @@ function selectMain() {
 // Main scripts that do not load user modules in Node (the watch-mode supervisor, snapshot
 // building) must not get the preloads either.
 const kMainsWithoutUserModules = ['internal/main/watch_mode', 'internal/main/mksnapshot'];
-
-function loadPreloads() {
-  // Node exposes the preload list here (pre_execution.js addReadOnlyProcessAlias).
-  Object.defineProperty(process, '_preload_modules', {
-    __proto__: null,
-    writable: false,
-    configurable: true,
-    enumerable: true,
-    value: [...preloads],
-  });
-  if (preloads.length === 0) return;
-  const { Module } = require('internal/modules/cjs/loader');
-  Module._preloadModules(preloads);
-}
 
 // internal/process/pre_execution as the main script sees it: the preparation already ran in
 // internal/main/environment, all but expanding process.argv[1] into the entry point's path.
