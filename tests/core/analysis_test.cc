@@ -120,6 +120,30 @@ TEST_F(AnalysisTest, StoresMadeOutsideBufferCallsAreBigBufferCandidates) {
   EXPECT_DOUBLE_EQ(overview.big_buffer_leaks[1].total_size, 10000);
 }
 
+TEST_F(AnalysisTest, StoreNodeKeepsIsLeftOutOnlyWhileNothingSaysJsHasIt) {
+  // Node's read buffer, kept for the next read (no JS ran, no view): left out.
+  tracker_.OnStoreAllocated(Addr(0x30000), 65536, StoreOrigin::kOther, kNoStack);
+  // Listed too, but a view of the program's sits on it: reported.
+  tracker_.OnStoreAllocated(Addr(0x50000), 65536, StoreOrigin::kOther, kNoStack);
+  tracker_.OnViewCreated(ViewOf(0x50000, 65536, 0, 16, kSlabSite));
+  // Listed too, but JS code made it: reported.
+  tracker_.OnStoreAllocated(Addr(0x60000), 20000, StoreOrigin::kOther, kOtherSite);
+  // A native store Node does not keep (a socket's chunk the program holds): reported.
+  tracker_.OnStoreAllocated(Addr(0x70000), 60000, StoreOrigin::kOther, kNoStack);
+  clock_.AdvanceNanos(60 * kSecond);
+  AnalysisOptions options;
+  options.kept_by_node = {0x30000, 0x50000, 0x60000};
+  const LeakOverview overview = AnalyzeNow(options);
+
+  ASSERT_EQ(overview.big_buffer_leaks.size(), 2u);
+  EXPECT_EQ(overview.big_buffer_leaks[0].stack, kNoStack);
+  EXPECT_EQ(overview.big_buffer_leaks[0].amount, 2u);
+  EXPECT_DOUBLE_EQ(overview.big_buffer_leaks[0].total_size, 65536 + 60000);
+  EXPECT_EQ(overview.big_buffer_leaks[1].stack, kOtherSite);
+  EXPECT_DOUBLE_EQ(overview.big_buffer_leaks[1].total_size, 20000);
+  EXPECT_DOUBLE_EQ(overview.total_unreferenced_bytes, (65536 - 16) + 60000 + 20000);
+}
+
 TEST_F(AnalysisTest, AgeCutoffIncludesExactlyOldEnough) {
   NewSlabWithView(0x10000, 8192, 100, kSlabSite);
   NewBigBuffer(0x100000, 10000, kBigSite);

@@ -17,6 +17,17 @@ bool Counts(int64_t created, int64_t now, const AnalysisOptions& options) {
   return now - created >= options.leak_cutoff_nanos;
 }
 
+// A store Node keeps for its own reuse (AnalysisOptions::kept_by_node), not one of the program's.
+// The conditions besides the address keep it from ever hiding a store JS code made or a view
+// holds.
+bool KeptByNode(const StoreRecord& store, const AnalysisOptions& options) {
+  if (store.origin != StoreOrigin::kOther || store.stack != kNoStack || store.live_views != 0) {
+    return false;
+  }
+  return std::find(options.kept_by_node.begin(), options.kept_by_node.end(), store.address) !=
+         options.kept_by_node.end();
+}
+
 // The index of the entry for `stack`, one per StackId, in first-seen order until the final sort.
 template <typename Entry>
 size_t EntryIndex(StackId stack, std::vector<Entry>& entries,
@@ -68,6 +79,7 @@ void FindBigBufferLeaks(const Snapshot& snapshot, const AnalysisOptions& options
     if (store.origin != StoreOrigin::kBufferCall && store.origin != StoreOrigin::kOther) continue;
     if (store.size < options.big_buffer_cutoff) continue;
     if (!Counts(store.created_nanos, snapshot.taken_nanos, options)) continue;
+    if (KeptByNode(store, options)) continue;
     const RetentionIndex::StoreRetention* const retained = retention.Find(live.id);
     if (retained == nullptr) continue;  // not reached: the index holds every live store
     const size_t i = EntryIndex(store.stack, overview.big_buffer_leaks, index);

@@ -25,6 +25,11 @@ struct AnalysisOptions {
   size_t big_buffer_cutoff = 4000;
   // Records created before this instant are ignored (each setupSlabHunter() starts afresh).
   int64_t created_since_nanos = 0;
+  // Addresses of stores Node itself keeps for later use and has never handed to JS (Node 24's
+  // read buffer for the next socket read): no program can reach or free them. Such a store is
+  // left out of the big-buffer analysis only while nothing says JS has it: it was made with no
+  // JS running and no tracked view sits on it.
+  std::vector<uintptr_t> kept_by_node;
 };
 
 // A view is a slab leak when its store is at least this many times its own length.

@@ -9,6 +9,7 @@
 #include "tracker/v8/end_of_run.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
+#include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/overview_object.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
@@ -99,9 +100,10 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   session.views().ForgetDetachedViews(isolate);
   ReclaimUnusedStacks(session);
   const Snapshot snapshot = session.tracker().TakeSnapshot();
-  LeakOverview overview =
-      Analyze(snapshot, AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
-                                          static_cast<int64_t>(NumberArg(args, 2))));
+  AnalysisOptions options = AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
+                                              static_cast<int64_t>(NumberArg(args, 2)));
+  options.kept_by_node = StoresNodeKeeps(isolate->GetCurrentContext(), snapshot);
+  LeakOverview overview = Analyze(snapshot, options);
   if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
   Local<Object> result;
   if (AnalysisObject(isolate->GetCurrentContext(), overview, session.frames(), session.stacks(),

@@ -16,6 +16,7 @@
 #include "tracker/core/report_text.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
+#include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "tracker/v8/worker_sessions.h"
@@ -132,9 +133,13 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
   views_.ForgetDetachedViews(isolate_);
   ReclaimUnusedStacks(Session::Main());
   const Snapshot snapshot = Session::Main().tracker().TakeSnapshot();
-  LeakOverview overview =
-      Analyze(snapshot, AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff,
-                                          since_nanos_));
+  AnalysisOptions options =
+      AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff, since_nanos_);
+  {
+    v8::HandleScope scope(isolate_);
+    options.kept_by_node = StoresNodeKeeps(context_.Get(isolate_), snapshot);
+  }
+  LeakOverview overview = Analyze(snapshot, options);
   if (check_heap) CheckHeap(isolate_, views_, snapshot, overview);
   return overview;
 }

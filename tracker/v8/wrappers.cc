@@ -126,9 +126,16 @@ v8::MaybeLocal<v8::Array> BufferApiWrappers::Make(v8::Local<v8::Context> context
     const v8::ConstructorBehavior constructible = spec.original->IsConstructor()
                                                       ? v8::ConstructorBehavior::kAllow
                                                       : v8::ConstructorBehavior::kThrow;
+    // From a template V8 caches per context, not v8::Function::New (whose function is made
+    // afresh from an uncached template): V8 13.6 may record an API call's frame by its
+    // template and, asked for the frame's function, instantiates the template again. Only a
+    // cached instantiation is the stand-in itself, which Error.captureStackTrace(holder,
+    // Buffer.from) must find on the stack to cut it there.
     v8::Local<v8::Function> stand_in;
-    if (!v8::Function::New(context, wrapped->api ? &CallBufferApi : &CallToString,
-                           v8::External::New(isolate, wrapped.get()), 0, constructible)
+    if (!v8::FunctionTemplate::New(isolate, wrapped->api ? &CallBufferApi : &CallToString,
+                                   v8::External::New(isolate, wrapped.get()),
+                                   v8::Local<v8::Signature>(), 0, constructible)
+             ->GetFunction(context)
              .ToLocal(&stand_in)) {
       return {};
     }
