@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs every test on each Node line named:   bash tools/test.sh [18|24]...
-# With none named, the 18 line: the 24 line (bash tools/test.sh 24) still has failing tests
-# (README, "Node 24"), and CI runs what must pass. Per line: the GoogleTest units and the integration tests
-# (Bazel, the GC-stress variants included; for 24 where libnode 24 is, see tools/bazel24.sh), the
-# path build.sh prints used as `node` (tests/launcher), the CI gate as a user runs it, and the
-# line's own Node Buffer tests (test-buffer-*.js of its version) untracked and tracked. On 18
-# then the units, the integration tests and Node's Buffer tests again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, and the core's thread tests under ThreadSanitizer. Each step
-# prints how long it took.
+# With none named, both lines, 18 then 24 (what CI runs). Per line: the GoogleTest units and the
+# integration tests (Bazel, the GC-stress variants included; for 24 where libnode 24 is, see
+# tools/bazel24.sh), the path build.sh prints used as `node` (tests/launcher), the CI gate as a
+# user runs it, and the line's own Node Buffer tests (test-buffer-*.js of its version) untracked
+# and tracked. On 18 then the units, the integration tests and Node's Buffer tests again under
+# AddressSanitizer and UndefinedBehaviorSanitizer, and the core's thread tests under
+# ThreadSanitizer. Each step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,7 +49,7 @@ line24() {
 }
 
 lines=("$@")
-[ ${#lines[@]} -gt 0 ] || lines=(18)
+[ ${#lines[@]} -gt 0 ] || lines=(18 24)
 for line in "${lines[@]}"; do
   echo "=== Node $line line"
   case "$line" in
