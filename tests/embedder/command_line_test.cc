@@ -134,6 +134,31 @@ TEST(ReadHuntSettingsTest, ASeparateValueIsNeverAnOption) {
   EXPECT_EQ(to_stderr.report_path, "-");
 }
 
+TEST(ReadHuntSettingsTest, ASeparateReportValueIsNeverAScript) {
+  // `--slab-hunter-report app.js` would make app.js the report, created empty at start.
+  for (const char* script : {"app.js", "lib/app.mjs", "app.cjs", "app.ts", "app.mts", "app.cts"}) {
+    HuntSettings settings;
+    const SplitCommandLine split =
+        SplitNodeCommandLine({"bin", "--slab-hunter-report", script}, nullptr);
+    EXPECT_EQ(ReadHuntSettings(split, nullptr, &settings),
+              std::string("--slab-hunter-report: '") + script +
+                  "' is a script, not a report (write --slab-hunter-report=" + script +
+                  " if that is the report's name)");
+    EXPECT_THAT(split.node_argv, ElementsAre("bin", script));
+  }
+  HuntSettings named;
+  EXPECT_EQ(ReadHuntSettings(
+                SplitNodeCommandLine({"bin", "--slab-hunter-report=app.js", "x.js"}, nullptr),
+                nullptr, &named),
+            std::nullopt);
+  HuntSettings json;
+  EXPECT_EQ(ReadHuntSettings(SplitNodeCommandLine({"bin", "--slab-hunter-report", "app.js.json",
+                                                   "app.js"},
+                                                  nullptr),
+                             nullptr, &json),
+            std::nullopt);
+}
+
 TEST(ReadHuntSettingsTest, ARelativeReportNameIsTakenFromTheStartingDirectory) {
   char cwd[4096];
   ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);

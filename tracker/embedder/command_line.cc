@@ -55,10 +55,20 @@ bool IsHuntFlag(absl::string_view name) {
          (name.size() == prefix.size() || name[prefix.size()] == '-');
 }
 
+// Whether `path` names a file Node would run as a program (its extension), so that a separate
+// value of --slab-hunter-report is the script that was meant to follow it.
+bool NamesScript(absl::string_view path) {
+  for (absl::string_view extension : {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"}) {
+    if (absl::EndsWith(path, extension)) return true;
+  }
+  return false;
+}
+
 // Takes the --slab-hunter* flag at tokens[i] (`--flag=value`, `--flag value` or `--flag`) into
 // `flags`; returns the index after it. A separate value is never an option (a token starting
 // with '-', other than "-" itself, which means stderr): `--slab-hunter-report -e code` is an
-// error in `*error` (the first one found is kept), not a report named "-e".
+// error in `*error` (the first one found is kept), not a report named "-e"; and a separate
+// report name is never a script.
 size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags* flags,
                     std::optional<std::string>* error) {
   const std::string& token = tokens[i];
@@ -74,6 +84,14 @@ size_t TakeHuntFlag(const std::vector<std::string>& tokens, size_t i, HuntFlags*
       if (!*error) {
         *error = name + ": missing value (the next argument '" + next + "' is an option; write " +
                  name + "=" + next + " if that is the value)";
+      }
+      return i + 1;
+    }
+    if (name == "--slab-hunter-report" && NamesScript(next)) {
+      // The report is created at start: taking the program for it would empty the program.
+      if (!*error) {
+        *error = name + ": '" + next + "' is a script, not a report (write " + name + "=" +
+                 next + " if that is the report's name)";
       }
       return i + 1;
     }
