@@ -13,22 +13,11 @@
 #include "tracker/core/fix_hint.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/heap_views.h"
+#include "tracker/core/leak_rules.h"
 #include "tracker/core/retention.h"
 #include "tracker/core/tracker.h"
 
 namespace slab_hunter {
-
-struct AnalysisOptions {
-  // A record is a potential leak once it is at least this old.
-  int64_t leak_cutoff_nanos = 60'000'000'000;
-  // Stores of at least this many bytes take part in the big-buffer analysis.
-  size_t big_buffer_cutoff = 4000;
-  // Records created before this instant are ignored (each setupSlabHunter() starts afresh).
-  int64_t created_since_nanos = 0;
-};
-
-// A view is a slab leak when its store is at least this many times its own length.
-inline constexpr size_t kSlabRetainerRatio = 10;
 
 // What both kinds of entry hold beyond the seed's size fields, and each report writes once for
 // both: the site, how many, who retains the memory, how much of it nothing reads, the fix.
