@@ -15,6 +15,7 @@
 #include "tracker/core/heap_views.h"
 #include "tracker/core/leak_rules.h"
 #include "tracker/core/retention.h"
+#include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
 
 namespace slab_hunter {
@@ -33,6 +34,9 @@ struct LeakEntry {
   // Every view of `stores` a heap snapshot found (getLeakStats({ verify: true })); unset when
   // no heap check ran.
   std::optional<std::vector<HeapView>> heap_views;
+  // From the thread's timeline (site_history.h); unset when no timeline covers the thread.
+  std::optional<SitePeak> peak;
+  Growth growth;
 };
 
 // A number field of the seed's entries, by its name in JS and JSON.
@@ -74,6 +78,11 @@ struct LeakOverview {
   double total_slab_leaks = 0;                  // sum of normalised_total_leaked_bytes
   // Unreferenced bytes of every store behind an entry of either list, each store once.
   double total_unreferenced_bytes = 0;
+  // Sites the timeline saw hold memory that hold none now (a program that freed its leaks
+  // before it ended), by peak descending: counted by no total and no budget.
+  std::vector<PeakOnlySite> peak_only;
+  // The thread's timeline, for the reports that show it; null when there is none.
+  const Timeline* timeline = nullptr;
 };
 
 // Ties in the sort order are broken by StackId, so the result is deterministic.

@@ -33,6 +33,19 @@ struct SiteKey {
   }
 };
 
+// The most a site held at one tick, and when (ms since tracking began).
+struct SitePeak {
+  double bytes = 0;
+  double at_ms = 0;
+};
+
+// A site that held memory at a tick and holds none now.
+struct PeakOnlySite {
+  SiteKey site;
+  SitePeak peak;
+  Growth growth;
+};
+
 // What every site held at one instant, as a report made then would count it (its entries'
 // totalSize, normalisedTotalLeakedBytes), without a collection first. Indexed by StackId.
 struct SiteTally {
