@@ -66,7 +66,7 @@ TEST_F(SiteHistoryTest, TextShowsGrowthPeakAndFreedSites) {
   EXPECT_NE(text.find("10 leaks of big buffers of avg size 60 kB (total: 600 kB) at add "
                       "(/app/soak.js:7:5)\n"
                       "    unreferenced: 0 B\n"
-                      "    growth: growing, +3.6 MB/min; peak 600 kB at 10 s\n"),
+                      "    growth: growing, +3.6 MB/min; peak 600 kB at 10 s\n\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("\nHeld at their peak, nothing now (not in the totals):\n"

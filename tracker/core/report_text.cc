@@ -92,7 +92,6 @@ void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTab
   // A slab entry's figure is a share of its stores' bytes; a person reads whole bytes.
   absl::StrAppend(&out, "    unreferenced: ", FormatBytes(std::round(entry.unreferenced_bytes)),
                   "\n");
-  if (entry.peak) absl::StrAppend(&out, "    ", FormatSiteHistory(*entry.peak, entry.growth), "\n");
   const size_t shown = std::min(entry.retainers.size(), kTextRetainerLines);
   for (size_t i = 0; i < shown; ++i) {
     const Retainer& retainer = entry.retainers[i];
@@ -108,6 +107,8 @@ void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTab
     // Debian's Abseil has its own string_view, which AlphaNum cannot take from std's.
     out.append("    fix: ").append(FixHintText(entry.hint)).append("\n");
   }
+  // Last, so that the lines above keep their places with or without a timeline.
+  if (entry.peak) absl::StrAppend(&out, "    ", FormatSiteHistory(*entry.peak, entry.growth), "\n");
 }
 
 // The sites every thread's timeline saw hold memory that hold none now.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tracker/core/analysis.h"
+#include "tracker/core/site_history.h"
 #include "tracker/v8/end_of_run.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
@@ -103,6 +104,11 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
       Analyze(snapshot, AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
                                           static_cast<int64_t>(NumberArg(args, 2))));
   if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
+  if (Timeline* timeline = session.timeline()) {
+    // A point of the moment the report counts, after its collection.
+    session.TickTimeline();
+    AddSiteHistory(*timeline, snapshot.taken_nanos, overview);
+  }
   Local<Object> result;
   if (AnalysisObject(isolate->GetCurrentContext(), overview, session.frames(), session.stacks(),
                      nullptr)
@@ -110,6 +116,17 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
     args.GetReturnValue().Set(result);
   }
 }
+
+// startTimeline(leakCutoffMs, bigBufferCutoff, sinceNanos): starts the timeline, counting with
+// these cut-offs; false when it was started before (by the flags or an earlier setup).
+void StartTimeline(const FunctionCallbackInfo<Value>& args) {
+  const bool started = ThisThread().StartTimeline(AnalysisOptionsOf(
+      NumberArg(args, 0), NumberArg(args, 1), static_cast<int64_t>(NumberArg(args, 2))));
+  args.GetReturnValue().Set(started);
+}
+
+// timelineTick(): one point of the timeline; no collection first (see Timeline).
+void TimelineTick(const FunctionCallbackInfo<Value>&) { ThisThread().TickTimeline(); }
 
 // watchEnding(sinceNanos): the flags' end of run; from now on SIGINT and SIGTERM end the
 // program with the report even in a synchronous loop. Returns the Int32Array in which the JS
@@ -149,6 +166,9 @@ MaybeLocal<Object> SettingsObject(Local<Context> context, const Session& session
       .SetBoolean("trackFromStart", hunt.track_from_start)
       .SetBoolean("mainThread", session.is_main())
       .SetNumber("intervalMs", hunt.interval_ms)
+      .SetNumber("timelineMs", hunt.timeline_ms)
+      .SetNumber("leakCutoffMs", hunt.leak_cutoff_ms)
+      .SetNumber("bigBufferCutoff", hunt.big_buffer_cutoff)
       .SetNumber("invalidArgumentExitCode", kInvalidArgumentExitCode)
       .Build();
 }
@@ -179,6 +199,8 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("start", Method(context, "start", Start))
       .Set("analyze", Method(context, "analyze", Analyze))
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
+      .Set("startTimeline", Method(context, "startTimeline", StartTimeline))
+      .Set("timelineTick", Method(context, "timelineTick", TimelineTick))
       .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
       .Set("settings", SettingsObject(context, session))

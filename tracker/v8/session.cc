@@ -44,6 +44,19 @@ ViewRegistry& Session::views() {
   return *views_;
 }
 
+bool Session::StartTimeline(const AnalysisOptions& options) {
+  if (timeline_ != nullptr) return false;
+  timeline_options_ = options;
+  timeline_ = std::make_unique<Timeline>(options.created_since_nanos);
+  return true;
+}
+
+void Session::TickTimeline() {
+  if (timeline_ == nullptr) return;
+  tracker_.TallySites(timeline_options_, tally_);
+  timeline_->Add(tally_);
+}
+
 BufferApiWrappers& Session::wrappers() {
   if (wrappers_ == nullptr) wrappers_ = std::make_unique<BufferApiWrappers>(*this, views());
   return *wrappers_;

@@ -13,6 +13,7 @@
 #include "tracker/core/clock.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/stack_cache.h"
+#include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
 #include "tracker/v8/settings.h"
 
@@ -88,6 +89,15 @@ class Session {
   ViewRegistry* views_if_made() { return views_.get(); }
   BufferApiWrappers& wrappers();
 
+  // The timeline of what each site holds (isolate thread only): started once, by the flags or
+  // the first setupSlabHunter(), counting with their cut-offs. Returns false when it was
+  // already started.
+  bool StartTimeline(const AnalysisOptions& options);
+  // Null until started.
+  Timeline* timeline() { return timeline_.get(); }
+  // One point of the timeline: what each site holds now. Nothing before StartTimeline().
+  void TickTimeline();
+
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
   StackTree& stacks() { return stacks_; }
@@ -140,6 +150,9 @@ class Session {
   std::unique_ptr<BufferApiWrappers> wrappers_;
   IsolateCaches caches_;
   v8::Global<v8::Function> gc_function_;
+  std::unique_ptr<Timeline> timeline_;
+  AnalysisOptions timeline_options_;
+  SiteTally tally_;  // reused by every tick
 };
 
 }  // namespace slab_hunter
