@@ -71,6 +71,17 @@ for (const workload of ['alloc', 'stream']) {
   }
 }
 
+// The timeline's ticks: the stream workload (whose event loop turns, so ticks run) with a tick
+// every 10 ms, 100 times the default rate, against no timeline; both flags track from the start.
+const timeline = alternate({
+  none: () => measure(binary, 'stream', 'ours', ['--slab-hunter-timeline=0']).ms,
+  ticks: () => measure(binary, 'stream', 'ours', ['--slab-hunter-timeline=10']).ms,
+});
+const [noTimeline, ticking] = [median(timeline.none), median(timeline.ticks)];
+rows.push({ workload: 'stream, timeline every 10 ms', untracked: noTimeline, ours: ticking,
+            'ours/untracked': ticking / noTimeline });
+check('timeline every 10 ms vs none (stream)', ticking / noTimeline, 1.02, 'x');
+
 // (c) report cost with 100,000 live tracked views.
 const reports = alternate({
   ours: () => measure(binary, 'report', 'ours'),
@@ -117,5 +128,5 @@ const format = (value) => (typeof value === 'number' ? value.toFixed(value < 10 
 const columns = ['workload', 'untracked', 'ours', 'seed', 'ours/untracked', 'seed/ours'];
 console.log(columns.join(' | '));
 for (const row of rows) console.log(columns.map((c) => format(row[c])).join(' | '));
-console.log('(times in ms; untracked = the same binary without tracking, or plain-node for "tracking off")');
+console.log('(times in ms; untracked = the same binary without tracking, or plain-node for "tracking off", or no timeline for "timeline every 10 ms")');
 console.log(checks.join('\n'));

@@ -68,18 +68,20 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
       "\"amount\":2,\"bytes\":32},"
       "{\"location\":\"at <native>\",\"frames\":[],\"amount\":1,\"bytes\":8}]";
   EXPECT_EQ(FormatJson(overview, frames, stacks, settings),
-            "{\"schema\":\"slab-hunter-report\",\"version\":1,"
+            "{\"schema\":\"slab-hunter-report\",\"version\":2,"
             "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10},"
             "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5,"
             "\"unreferencedBytes\":211959.25},"
-            "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,\"exceeded\":true},"
+            "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,"
+            "\"growthBytesPerMinute\":null,\"exceeded\":true},"
             "\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
             "\"bigBufferLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
             ",\"threadId\":0,\"amount\":2,\"totalSize\":200000,\"retainers\":" + retainers_json +
-            ",\"unreferencedBytes\":199960,\"hint\":\"copy-out\"}],"
+            ",\"unreferencedBytes\":199960,\"hint\":\"copy-out\",\"peakBytes\":null,\"peakAtMs\":null,\"growth\":{\"verdict\":\"unknown\",\"bytesPerMinute\":null}}],"
             "\"slabLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
             ",\"threadId\":0,\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5,"
-            "\"retainers\":[],\"unreferencedBytes\":11999.25,\"hint\":null}]}");
+            "\"retainers\":[],\"unreferencedBytes\":11999.25,\"hint\":null,\"peakBytes\":null,\"peakAtMs\":null,\"growth\":{\"verdict\":\"unknown\",\"bytesPerMinute\":null}}],"
+            "\"peakOnlySites\":[],\"timeline\":null}");
 }
 
 TEST(FormatJsonTest, HintNames) {
@@ -93,7 +95,7 @@ TEST(FormatJsonTest, HintNames) {
   const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings());
   const std::string tail = "\"retainers\":[],\"unreferencedBytes\":0,\"hint\":";
   size_t at = 0;
-  for (const char* name : {"\"unslab\"}", "\"alloc-unsafe-slow\"}", "\"copy-out\"}", "null}"}) {
+  for (const char* name : {"\"unslab\",", "\"alloc-unsafe-slow\",", "\"copy-out\",", "null,"}) {
     at = json.find(tail + name, at);
     EXPECT_NE(at, std::string::npos) << name << " in " << json;
   }
@@ -108,10 +110,10 @@ TEST(FormatJsonTest, HeapViewsWhenACheckRan) {
   overview.slab_leaks.back().heap_views.emplace();  // checked, nothing found
   const std::string json = FormatJson(overview, FrameTable(), StackTree(), ReportSettings());
   EXPECT_NE(json.find(",\"heapViews\":[{\"type\":\"DataView\",\"retainerPath\":\"global / dv\"},"
-                      "{\"type\":\"Buffer\",\"retainerPath\":\"global / \\\"q\\\"\"}]}],"),
+                      "{\"type\":\"Buffer\",\"retainerPath\":\"global / \\\"q\\\"\"}],\"peakBytes\":"),
             std::string::npos)
       << json;
-  EXPECT_NE(json.find(",\"hint\":null,\"heapViews\":[]}]}"), std::string::npos) << json;
+  EXPECT_NE(json.find(",\"hint\":null,\"heapViews\":[],\"peakBytes\":"), std::string::npos) << json;
   overview.big_buffer_leaks.back().heap_views.reset();
   overview.slab_leaks.back().heap_views.reset();
   EXPECT_EQ(FormatJson(overview, FrameTable(), StackTree(), ReportSettings()).find("heapViews"),
@@ -120,12 +122,13 @@ TEST(FormatJsonTest, HeapViewsWhenACheckRan) {
 
 TEST(FormatJsonTest, EmptyOverview) {
   EXPECT_EQ(FormatJson(LeakOverview(), FrameTable(), StackTree(), ReportSettings()),
-            "{\"schema\":\"slab-hunter-report\",\"version\":1,"
+            "{\"schema\":\"slab-hunter-report\",\"version\":2,"
             "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0},"
             "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0,\"unreferencedBytes\":0},"
-            "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,\"exceeded\":false},"
+            "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,"
+            "\"growthBytesPerMinute\":null,\"exceeded\":false},"
             "\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
-            "\"bigBufferLeaks\":[],\"slabLeaks\":[]}");
+            "\"bigBufferLeaks\":[],\"slabLeaks\":[],\"peakOnlySites\":[],\"timeline\":null}");
 }
 
 }  // namespace

@@ -44,6 +44,17 @@ TEST(ApplyHuntFlagTest, EveryFlagSetsItsSettingAndImpliesTracking) {
   EXPECT_EQ(settings.fail_on_big, 50000);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-fail-on-slab", "1MB", &settings));
   EXPECT_EQ(settings.fail_on_slab, 1e6);
+  EXPECT_EQ(settings.timeline_ms, 1000);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-timeline", "20", &settings));
+  EXPECT_EQ(settings.timeline_ms, 20);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-timeline", "0", &settings));
+  EXPECT_EQ(settings.timeline_ms, 0);
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-timeline", "0.5", &settings),
+            "--slab-hunter-timeline: invalid value '0.5' (expected milliseconds, from 1 to "
+            "2147483647, or 0 for no timeline)");
+  EXPECT_EQ(settings.fail_on_growth, -1);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-fail-on-growth", "1MiB", &settings));
+  EXPECT_EQ(settings.fail_on_growth, 1048576);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-rate", "16", &settings));
   EXPECT_EQ(settings.sample_rate, 16);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-stacks", std::nullopt, &settings));

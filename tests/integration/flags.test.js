@@ -54,9 +54,10 @@ test('the JSON report holds the same entries as the overview, with structured fr
   assert.strictEqual(result.status, kBudgetExceeded);
   const report = readReport(file);
   assert.strictEqual(report.schema, 'slab-hunter-report');
-  assert.strictEqual(report.version, 1);
+  assert.strictEqual(report.version, 2);
   assert.deepStrictEqual(report.settings, { leakCutoffMs: 0, bigBufferCutoff: 4000, stackDepth: 3 });
-  assert.deepStrictEqual(report.budgets, { bigBufferLeaks: 50000, slabLeaks: null, exceeded: true });
+  assert.deepStrictEqual(report.budgets, { bigBufferLeaks: 50000, slabLeaks: null,
+                                           growthBytesPerMinute: null, exceeded: true });
   const big = entriesAt(report.bigBufferLeaks, 'gate/leaky.js', siteLine('gate/leaky.js', 'gate-big'));
   assert.strictEqual(big.length, 1);
   assert.strictEqual(big[0].amount, 5);
@@ -176,6 +177,8 @@ test('bad values stop the run before user code with status 9, naming flag and va
     ['--slab-hunter-interval=0', /--slab-hunter-interval: invalid value '0'/],
     ['--slab-hunter-fail-on-big=lots', /--slab-hunter-fail-on-big: invalid value 'lots'/],
     ['--slab-hunter-fail-on-slab=', /--slab-hunter-fail-on-slab: invalid value ''/],
+    ['--slab-hunter-fail-on-growth=fast', /--slab-hunter-fail-on-growth: invalid value 'fast'/],
+    ['--slab-hunter-timeline=0.5', /--slab-hunter-timeline: invalid value '0.5'/],
     ['--slab-hunter-report=/nonexistent-dir/r.json', /--slab-hunter-report: cannot create '\/nonexistent-dir\/r.json'/],
     ['--slab-hunter=yes', /--slab-hunter: takes no value/],
     ['--slab-hunter-colour=red', /--slab-hunter-colour: unknown option/],

@@ -26,9 +26,11 @@ test('big Buffer.allocUnsafe kept every 100th: one big-buffer entry, no slab ent
   const line = siteLine('scenario.js', 'big-alloc-unsafe');
   const big = entriesAt(report.bigBufferLeaks, 'scenario.js', line);
   assert.strictEqual(big.length, 1, JSON.stringify(report.bigBufferLeaks, null, 2));
-  // The seed's fields, then what this tracker adds (retainers, unreferenced bytes, fix hint).
+  // The seed's fields, then what this tracker adds (retainers, unreferenced bytes, fix hint,
+  // and from the timeline the peak and growth).
   assert.deepStrictEqual(Object.keys(big[0]),
-                         ['location', 'amount', 'totalSize', 'retainers', 'unreferencedBytes', 'hint']);
+                         ['location', 'amount', 'totalSize', 'retainers', 'unreferencedBytes', 'hint',
+                          'peakBytes', 'peakAtMs', 'growth']);
   assert.strictEqual(big[0].amount, 10);
   assert.strictEqual(big[0].totalSize, 100000);
   // The seed's code names it totalLeakedBytes: readable too, but not an own enumerable field.

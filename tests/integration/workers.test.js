@@ -65,7 +65,7 @@ if (workersTracked) {
       assert.strictEqual(result.status, kBudgetExceeded, result.stderr);
       const lines = result.stderr.split('\n');
       const report = JSON.parse(lines.find((line) => line.startsWith('{"schema"')));
-      assert.strictEqual(report.version, 1);
+      assert.strictEqual(report.version, 2);
       assert.deepStrictEqual(report.threads, [{ threadId: 0, state: 'running' }, { threadId: 1, state }]);
       const inWorker = entriesAt(report.bigBufferLeaks, 'worker-leak.js', workerLine);
       assert.deepStrictEqual(inWorker.map(summary), [workerEntry(1)]);

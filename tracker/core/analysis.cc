@@ -10,24 +10,6 @@ namespace slab_hunter {
 
 namespace {
 
-// Whether a record created at `created` counts at `now`: recent enough to belong to this
-// tracking session, and old enough that it should have been collected by now.
-bool Counts(int64_t created, int64_t now, const AnalysisOptions& options) {
-  if (created < options.created_since_nanos) return false;
-  return now - created >= options.leak_cutoff_nanos;
-}
-
-// A store Node keeps for its own reuse (AnalysisOptions::kept_by_node), not one of the program's.
-// The conditions besides the address keep it from ever hiding a store JS code made or a view
-// holds.
-bool KeptByNode(const StoreRecord& store, const AnalysisOptions& options) {
-  if (store.origin != StoreOrigin::kOther || store.stack != kNoStack || store.live_views != 0) {
-    return false;
-  }
-  return std::find(options.kept_by_node.begin(), options.kept_by_node.end(), store.address) !=
-         options.kept_by_node.end();
-}
-
 // The index of the entry for `stack`, one per StackId, in first-seen order until the final sort.
 template <typename Entry>
 size_t EntryIndex(StackId stack, std::vector<Entry>& entries,
@@ -72,14 +54,7 @@ void FindBigBufferLeaks(const Snapshot& snapshot, const AnalysisOptions& options
   EntryStores stores_of;
   for (const Snapshot::LiveStore& live : snapshot.stores) {
     const StoreRecord& store = live.record;
-    // Pool slabs are shared by many small Buffers; their waste is what the slab analysis finds.
-    // A store from before tracking began has no known origin (Node's first pool slab is one);
-    // nor has one a sampled-out Buffer call made (it may be a slab). Still pending: not yet
-    // known.
-    if (store.origin != StoreOrigin::kBufferCall && store.origin != StoreOrigin::kOther) continue;
-    if (store.size < options.big_buffer_cutoff) continue;
-    if (!Counts(store.created_nanos, snapshot.taken_nanos, options)) continue;
-    if (KeptByNode(store, options)) continue;
+    if (!IsBigBufferLeak(store, snapshot.taken_nanos, options)) continue;
     const RetentionIndex::StoreRetention* const retained = retention.Find(live.id);
     if (retained == nullptr) continue;  // not reached: the index holds every live store
     const size_t i = EntryIndex(store.stack, overview.big_buffer_leaks, index);
@@ -121,20 +96,14 @@ void FindSlabLeaks(const Snapshot& snapshot, const AnalysisOptions& options,
     const RetentionIndex::StoreRetention* const retained = retention.Find(view.store);
     if (retained == nullptr) continue;
     const StoreRecord& store = *retained->record;
-    if (!Counts(view.created_nanos, snapshot.taken_nanos, options)) continue;
-    // size >= ratio * length, written as a division so huge lengths cannot overflow; for
-    // integers floor(size / ratio) >= length is the same test.
-    if (store.size / kSlabRetainerRatio < view.length) continue;
-    const double leaked = static_cast<double>(store.size - view.length);
-    // Several views keeping one slab alive share the blame for it.
-    const double sharers = static_cast<double>(std::max<uint32_t>(store.live_views, 1));
+    if (!IsSlabLeak(view, store, snapshot.taken_nanos, options)) continue;
     const size_t i = EntryIndex(view.stack, overview.slab_leaks, index);
     stores_of.resize(overview.slab_leaks.size());
     views_by_api.resize(overview.slab_leaks.size());
     SlabLeak& entry = overview.slab_leaks[i];
     ++entry.amount;
-    entry.total_leaked_bytes += leaked;
-    entry.normalised_total_leaked_bytes += leaked / sharers;
+    entry.total_leaked_bytes += SlabLeakedBytes(view, store);
+    entry.normalised_total_leaked_bytes += SlabNormalisedBytes(view, store);
     // Split over the views the snapshot holds (not the record's count), so that the shares of
     // one store add up to exactly its unreferenced bytes.
     const uint32_t holders = std::max<uint32_t>(retained->views, 1);

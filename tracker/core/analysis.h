@@ -13,27 +13,12 @@
 #include "tracker/core/fix_hint.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/heap_views.h"
+#include "tracker/core/leak_rules.h"
 #include "tracker/core/retention.h"
+#include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
 
 namespace slab_hunter {
-
-struct AnalysisOptions {
-  // A record is a potential leak once it is at least this old.
-  int64_t leak_cutoff_nanos = 60'000'000'000;
-  // Stores of at least this many bytes take part in the big-buffer analysis.
-  size_t big_buffer_cutoff = 4000;
-  // Records created before this instant are ignored (each setupSlabHunter() starts afresh).
-  int64_t created_since_nanos = 0;
-  // Addresses of stores Node itself keeps for later use and has never handed to JS (Node 24's
-  // read buffer for the next socket read): no program can reach or free them. Such a store is
-  // left out of the big-buffer analysis only while nothing says JS has it: it was made with no
-  // JS running and no tracked view sits on it.
-  std::vector<uintptr_t> kept_by_node;
-};
-
-// A view is a slab leak when its store is at least this many times its own length.
-inline constexpr size_t kSlabRetainerRatio = 10;
 
 // What both kinds of entry hold beyond the seed's size fields, and each report writes once for
 // both: the site, how many, who retains the memory, how much of it nothing reads, the fix.
@@ -49,6 +34,9 @@ struct LeakEntry {
   // Every view of `stores` a heap snapshot found (getLeakStats({ verify: true })); unset when
   // no heap check ran.
   std::optional<std::vector<HeapView>> heap_views;
+  // From the thread's timeline (site_history.h); unset when no timeline covers the thread.
+  std::optional<SitePeak> peak;
+  Growth growth;
 };
 
 // A number field of the seed's entries, by its name in JS and JSON.
@@ -90,6 +78,11 @@ struct LeakOverview {
   double total_slab_leaks = 0;                  // sum of normalised_total_leaked_bytes
   // Unreferenced bytes of every store behind an entry of either list, each store once.
   double total_unreferenced_bytes = 0;
+  // Sites the timeline saw hold memory that hold none now (a program that freed its leaks
+  // before it ended), by peak descending: counted by no total and no budget.
+  std::vector<PeakOnlySite> peak_only;
+  // The thread's timeline, for the reports that show it; null when there is none.
+  const Timeline* timeline = nullptr;
 };
 
 // Ties in the sort order are broken by StackId, so the result is deterministic.

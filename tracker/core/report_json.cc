@@ -24,7 +24,7 @@ std::string JsonNumber(double value) {
   return std::string(buffer, result.ptr);
 }
 
-std::string JsonOptional(const std::optional<double>& value) {
+std::string JsonOptional(std::optional<double> value) {
   return value ? JsonNumber(*value) : "null";
 }
 
@@ -58,6 +58,79 @@ void AppendHeapViews(std::string* out, const std::vector<HeapView>& views) {
   out->append("]");
 }
 
+// Version 2's fields of an entry: its peak (null without a timeline) and growth.
+void AppendHistory(std::string* out, const std::optional<SitePeak>& peak, const Growth& growth) {
+  absl::StrAppend(out, ",\"peakBytes\":", peak ? JsonNumber(peak->bytes) : "null",
+                  ",\"peakAtMs\":", peak ? JsonNumber(peak->at_ms) : "null",
+                  ",\"growth\":{\"verdict\":", JsonString(GrowthVerdictName(growth.verdict)),
+                  ",\"bytesPerMinute\":", JsonOptional(growth.bytes_per_minute), "}");
+}
+
+void AppendSeries(std::string* out, const std::vector<double>& values) {
+  out->append("[");
+  for (size_t i = 0; i < values.size(); ++i) {
+    absl::StrAppend(out, i == 0 ? "" : ",", JsonNumber(std::round(values[i])));
+  }
+  out->append("]");
+}
+
+void AppendPeakOnly(std::string* out, absl::Span<const ThreadOverview> threads) {
+  out->append(",\"peakOnlySites\":[");
+  bool first = true;
+  for (const ThreadOverview& thread : threads) {
+    if (thread.overview == nullptr) continue;
+    for (const PeakOnlySite& site : thread.overview->peak_only) {
+      absl::StrAppend(out, first ? "{" : ",{", "\"kind\":",
+                      JsonString(SiteKindName(site.site.kind)), ",");
+      AppendLocation(out, *thread.frames, *thread.stacks, site.site.stack);
+      absl::StrAppend(out, ",\"threadId\":", thread.thread_id);
+      AppendHistory(out, site.peak, site.growth);
+      out->append("}");
+      first = false;
+    }
+  }
+  out->append("]");
+}
+
+// The first thread's timeline, every series one value per point, in whole bytes.
+void AppendTimeline(std::string* out, const ThreadOverview* thread) {
+  out->append(",\"timeline\":");
+  const Timeline* timeline = thread == nullptr || thread->overview == nullptr
+                                 ? nullptr
+                                 : thread->overview->timeline;
+  if (timeline == nullptr) {
+    out->append("null");
+    return;
+  }
+  const TimelineLimits& limits = timeline->limits();
+  absl::StrAppend(out, "{\"threadId\":", thread->thread_id, ",\"ticks\":", timeline->ticks(),
+                  ",\"ticksPerPoint\":", timeline->ticks_per_point(),
+                  ",\"maxPoints\":", limits.max_points, ",\"maxSites\":", limits.max_sites,
+                  ",\"droppedSites\":", timeline->dropped_sites(), ",\"atMs\":[");
+  const std::vector<int64_t> times = timeline->PointTimes();
+  for (size_t i = 0; i < times.size(); ++i) {
+    absl::StrAppend(out, i == 0 ? "" : ",",
+                    JsonNumber(std::round(static_cast<double>(times[i] - timeline->started_nanos()) /
+                                          1e6)));
+  }
+  out->append("],\"totals\":{\"bigBufferLeaks\":");
+  AppendSeries(out, timeline->PointsOf(timeline->big_buffer_total()));
+  out->append(",\"slabLeaks\":");
+  AppendSeries(out, timeline->PointsOf(timeline->slab_total()));
+  out->append("},\"sites\":[");
+  bool first = true;
+  for (const Timeline::Series& series : timeline->sites()) {
+    absl::StrAppend(out, first ? "{" : ",{", "\"kind\":", JsonString(SiteKindName(series.site.kind)),
+                    ",\"location\":",
+                    JsonString(FormatStack(*thread->frames, *thread->stacks, series.site.stack)),
+                    ",\"bytes\":");
+    AppendSeries(out, timeline->PointsOf(series));
+    out->append("}");
+    first = false;
+  }
+  out->append("]}");
+}
+
 // One entry of either kind: location, frames and amount, the seed's size fields, then what
 // both kinds add (retainers, unreferenced bytes, hint; the heap's views after a heap check).
 // Within version 1 fields are only added.
@@ -80,6 +153,7 @@ void AppendEntry(std::string* out, const LeakEntry& leak, absl::Span<const SeedF
                   ",\"hint\":",
                   leak.hint == FixHint::kNone ? "null" : JsonString(FixHintName(leak.hint)));
   if (leak.heap_views) AppendHeapViews(out, *leak.heap_views);
+  AppendHistory(out, leak.peak, leak.growth);
   out->append("}");
 }
 
@@ -129,12 +203,19 @@ std::string JsonString(std::string_view text) {
   return out + "\"";
 }
 
-BudgetVerdict CheckBudgets(const LeakOverview& overview, const Budgets& budgets) {
+BudgetVerdict CheckBudgets(absl::Span<const ThreadOverview> threads, const Budgets& budgets) {
+  const LeakOverview totals = TotalsOf(threads);
   BudgetVerdict verdict;
   verdict.big_buffer_leaks_over =
-      budgets.big_buffer_leaks && overview.total_big_buffer_leaks > *budgets.big_buffer_leaks;
-  verdict.slab_leaks_over = budgets.slab_leaks && overview.total_slab_leaks > *budgets.slab_leaks;
+      budgets.big_buffer_leaks && totals.total_big_buffer_leaks > *budgets.big_buffer_leaks;
+  verdict.slab_leaks_over = budgets.slab_leaks && totals.total_slab_leaks > *budgets.slab_leaks;
+  if (budgets.growth) verdict.growing = GrowingFasterThan(threads, *budgets.growth);
   return verdict;
+}
+
+BudgetVerdict CheckBudgets(const LeakOverview& overview, const Budgets& budgets) {
+  const ThreadOverview thread{0, ThreadState::kRunning, &overview, nullptr, nullptr};
+  return CheckBudgets(absl::MakeConstSpan(&thread, 1), budgets);
 }
 
 std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
@@ -145,7 +226,7 @@ std::string FormatJson(const LeakOverview& overview, const FrameTable& frames,
 
 std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSettings& settings) {
   const LeakOverview totals = TotalsOf(threads);
-  const BudgetVerdict verdict = CheckBudgets(totals, settings.budgets);
+  const BudgetVerdict verdict = CheckBudgets(threads, settings.budgets);
   std::string out;
   absl::StrAppend(&out, "{\"schema\":\"slab-hunter-report\",\"version\":", kReportSchemaVersion,
                   ",\"settings\":{\"leakCutoffMs\":", JsonNumber(settings.leak_cutoff_ms),
@@ -158,12 +239,15 @@ std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSet
   absl::StrAppend(&out, ",\"budgets\":{\"bigBufferLeaks\":",
                   JsonOptional(settings.budgets.big_buffer_leaks),
                   ",\"slabLeaks\":", JsonOptional(settings.budgets.slab_leaks),
+                  ",\"growthBytesPerMinute\":", JsonOptional(settings.budgets.growth),
                   ",\"exceeded\":", verdict.exceeded() ? "true" : "false", "}");
   AppendThreads(&out, threads);
   out.append(",\"bigBufferLeaks\":");
   AppendEntries(&out, BigBufferLeaksOf(threads));
   out.append(",\"slabLeaks\":");
   AppendEntries(&out, SlabLeaksOf(threads));
+  AppendPeakOnly(&out, threads);
+  AppendTimeline(&out, threads.empty() ? nullptr : &threads[0]);
   out.append("}");
   return out;
 }

@@ -77,6 +77,12 @@ std::string JsNumberString(double value) {
   return ShortestDecimal(value, std::chars_format::scientific);
 }
 
+// The first line of a location: the frame the user wrote.
+std::string FirstLine(std::string text) {
+  text.resize(std::min(text.size(), text.find('\n')));
+  return text;
+}
+
 // Under an entry's location, indented like its frames, what both kinds of entry add: what
 // nothing reads, who keeps the memory, and the fix. The unreferenced bytes come first: they are
 // what the entry really holds, where the seed's averages mislead ("3000 leaks of avg 59.3 kB"
@@ -89,8 +95,7 @@ void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTab
   const size_t shown = std::min(entry.retainers.size(), kTextRetainerLines);
   for (size_t i = 0; i < shown; ++i) {
     const Retainer& retainer = entry.retainers[i];
-    std::string stack = FormatStack(frames, stacks, retainer.stack);
-    stack.resize(std::min(stack.size(), stack.find('\n')));
+    const std::string stack = FirstLine(FormatStack(frames, stacks, retainer.stack));
     absl::StrAppend(&out, "    retained by ", retainer.amount, " view(s) of ",
                     FormatBytes(retainer.bytes), " ", stack, "\n");
   }
@@ -101,6 +106,33 @@ void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTab
   if (entry.hint != FixHint::kNone) {
     // Debian's Abseil has its own string_view, which AlphaNum cannot take from std's.
     out.append("    fix: ").append(FixHintText(entry.hint)).append("\n");
+  }
+  // Last, so that the lines above keep their places with or without a timeline.
+  if (entry.peak) absl::StrAppend(&out, "    ", FormatSiteHistory(*entry.peak, entry.growth), "\n");
+}
+
+// The sites every thread's timeline saw hold memory that hold none now.
+void AppendPeakOnly(std::string& out, absl::Span<const ThreadOverview> threads,
+                    bool thread_lines) {
+  std::vector<std::pair<const PeakOnlySite*, const ThreadOverview*>> sites;
+  for (const ThreadOverview& thread : threads) {
+    if (thread.overview == nullptr) continue;
+    for (const PeakOnlySite& site : thread.overview->peak_only) sites.push_back({&site, &thread});
+  }
+  if (sites.empty()) return;
+  std::stable_sort(sites.begin(), sites.end(), [](const auto& a, const auto& b) {
+    return a.first->peak.bytes > b.first->peak.bytes;
+  });
+  out += "\nHeld at their peak, nothing now (not in the totals):\n";
+  for (const auto& [site, thread] : sites) {
+    absl::StrAppend(&out,
+                    site->site.kind == SiteKind::kBigBuffer ? "big buffers" : "slab retainers",
+                    " ", FormatStack(*thread->frames, *thread->stacks, site->site.stack), "\n");
+    if (thread_lines) {
+      absl::StrAppend(&out, "    thread: ", thread->thread_id,
+                      thread->thread_id == 0 ? " (main)" : "", "\n");
+    }
+    absl::StrAppend(&out, "    ", FormatSiteHistory(site->peak, site->growth), "\n");
   }
 }
 
@@ -166,12 +198,43 @@ std::string FormatOverview(absl::Span<const ThreadOverview> threads) {
   AppendEntries(out, BigBufferLeaksOf(threads), thread_lines);
   out += "\nSlab retainers potential leaks:\n";
   AppendEntries(out, SlabLeaksOf(threads), thread_lines);
+  AppendPeakOnly(out, threads, thread_lines);
   absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
                   FormatBytes(totals.total_big_buffer_leaks),
                   "\nTotal potential slab-retainer leaks: ",
                   FormatBytes(totals.total_slab_leaks),
                   "\nTotal retained but unreferenced: ",
                   FormatBytes(totals.total_unreferenced_bytes), " (each byte counted once)");
+  return out;
+}
+
+std::string FormatRate(double bytes_per_minute) {
+  return absl::StrCat(bytes_per_minute < 0 ? "" : "+", FormatBytes(bytes_per_minute), "/min");
+}
+
+std::string FormatSiteHistory(const SitePeak& peak, const Growth& growth) {
+  std::string out = absl::StrCat("growth: ", std::string(GrowthVerdictName(growth.verdict)));
+  if (growth.bytes_per_minute) {
+    absl::StrAppend(&out, ", ", FormatRate(*growth.bytes_per_minute));
+  } else {
+    out += " (too few points)";
+  }
+  absl::StrAppend(&out, "; peak ", FormatBytes(std::round(peak.bytes)), " at ",
+                  FormatLikeIntl(std::max(0.0, peak.at_ms) / 1000), " s");
+  return out;
+}
+
+std::string FormatGrowingSites(absl::Span<const GrowingSite> sites) {
+  std::string out;
+  for (const GrowingSite& site : sites) {
+    absl::StrAppend(&out, "  ", FormatRate(site.bytes_per_minute), " ",
+                    site.site.kind == SiteKind::kBigBuffer ? "big buffers" : "slab retainers",
+                    " ",
+                    FirstLine(FormatStack(*site.thread->frames, *site.thread->stacks,
+                                          site.site.stack)));
+    if (site.thread->thread_id != 0) absl::StrAppend(&out, " (thread ", site.thread->thread_id, ")");
+    out += "\n";
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/site_history.h"
 #include "tracker/core/thread_overview.h"
 
 namespace slab_hunter {
@@ -20,10 +21,19 @@ std::string FormatBytes(double bytes);
 // a slab shared by many call sites cannot bury the report.
 inline constexpr size_t kTextRetainerLines = 5;
 
+// A growth rate as the text shows it: "+1.2 MB/min", "-300 kB/min", "+0 B/min".
+std::string FormatRate(double bytes_per_minute);
+
+// "growth: growing, +1.2 MB/min; peak 3.4 MB at 12.5 s" ("growth: unknown (too few points);
+// ..." while the timeline is short).
+std::string FormatSiteHistory(const SitePeak& peak, const Growth& growth);
+
 // The seed's LeakOverview.toString(): both sections and both totals; each entry's location is
 // FormatStack() of its stack. Each entry is followed by lines of its own, indented by four
 // spaces (unreferenced bytes first, then retainers by first frame, then the fix hint), and the
-// totals by the unreferenced total: the seed's lines themselves are unchanged.
+// totals by the unreferenced total: the seed's lines themselves are unchanged. With a
+// timeline, each entry's second line is FormatSiteHistory's, and the sites that held memory
+// only earlier follow the entries ("Held at their peak, nothing now:").
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
                            const StackTree& stacks);
 
@@ -31,6 +41,10 @@ std::string FormatOverview(const LeakOverview& overview, const FrameTable& frame
 // kind, the totals summed. When an entry is a Worker's, each entry's first line beneath its
 // location names its thread ("    thread: 2", "    thread: 0 (main)").
 std::string FormatOverview(absl::Span<const ThreadOverview> threads);
+
+// The growth gate's message: each site growing faster than `bytes_per_minute`, one line each
+// with its rate and first frame.
+std::string FormatGrowingSites(absl::Span<const GrowingSite> sites);
 
 }  // namespace slab_hunter
 

@@ -258,6 +258,42 @@ Snapshot Tracker::TakeSnapshot() const {
   return snapshot;
 }
 
+void Tracker::TallySites(const AnalysisOptions& options, SiteTally& tally) const {
+  auto add = [](std::vector<double>& sites, StackId stack, double bytes) {
+    if (stack >= sites.size()) sites.resize(stack + 1, 0.0);
+    sites[stack] += bytes;
+  };
+  tally.big_buffer.assign(tally.big_buffer.size(), 0.0);
+  tally.slab.assign(tally.slab.size(), 0.0);
+  tally.total_big_buffer = 0;
+  tally.total_slab = 0;
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t now = clock_->NowNanos();
+  tally.at_nanos = now;
+  for (StoreId id = 0; id < stores_.size(); ++id) {
+    const StoreRecord& store = stores_[id];
+    if (!store_live_[id] || !IsBigBufferLeak(store, now, options)) continue;
+    add(tally.big_buffer, store.stack, static_cast<double>(store.size));
+    tally.total_big_buffer += static_cast<double>(store.size);
+  }
+  for (ViewId id = 0; id < views_.size(); ++id) {
+    if (!view_live_[id]) continue;
+    const ViewRecord& view = views_[id];
+    if (view.store == kNoStore || !store_live_[view.store]) continue;
+    const StoreRecord& store = stores_[view.store];
+    if (!IsSlabLeak(view, store, now, options)) continue;
+    const double bytes = SlabNormalisedBytes(view, store);
+    add(tally.slab, view.stack, bytes);
+    tally.total_slab += bytes;
+  }
+}
+
+bool Tracker::HasStoreAllocatedBefore(uintptr_t address, int64_t nanos) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = store_by_address_.find(address);
+  return it != store_by_address_.end() && stores_[it->second].created_nanos < nanos;
+}
+
 size_t Tracker::live_store_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   // Every live store has exactly one address mapping (stale ones are retired on reuse).

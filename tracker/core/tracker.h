@@ -12,7 +12,9 @@
 #include "absl/types/span.h"
 #include <mutex>
 #include "tracker/core/clock.h"
+#include "tracker/core/leak_rules.h"
 #include "tracker/core/records.h"
+#include "tracker/core/timeline.h"
 
 namespace slab_hunter {
 
@@ -112,7 +114,13 @@ class Tracker {
   void RewriteStacksInUse(absl::FunctionRef<void(absl::Span<StackId* const> in_use)> rewrite);
 
   Snapshot TakeSnapshot() const;
+  // What each site holds now, as Analyze would count it in a snapshot taken now (a timeline's
+  // tick). One pass over the live records under the lock, summing into arrays indexed by
+  // StackId (`tally`'s are reused): no copy, no hashing, and nothing on the allocation path.
+  void TallySites(const AnalysisOptions& options, SiteTally& tally) const;
   const Clock& clock() const { return *clock_; }
+  // Whether a live store at `address` was allocated before `nanos` (by clock()).
+  bool HasStoreAllocatedBefore(uintptr_t address, int64_t nanos) const;
 
   // Live record counts (tests, memory accounting).
   size_t live_store_count() const;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tracker/core/analysis.h"
+#include "tracker/core/site_history.h"
 #include "tracker/v8/end_of_run.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
@@ -92,8 +93,9 @@ double NumberArg(const FunctionCallbackInfo<Value>& args, int index) {
   return args[index]->IsNumber() ? args[index].As<Number>()->Value() : 0;
 }
 
-// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos[, verify]): the overview's fields, totals
-// and text from one analysis; with verify, each entry's views as a heap snapshot finds them.
+// analyze(leakCutoffMs, bigBufferCutoff, sinceNanos, verify, collected): the overview's fields,
+// totals and text from one analysis; with verify, each entry's views as a heap snapshot finds
+// them; `collected`: a full collection ran just before (the timeline's point is then exact).
 void Analyze(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   Session& session = ThisThread();
@@ -102,15 +104,40 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   const Snapshot snapshot = session.tracker().TakeSnapshot();
   AnalysisOptions options = AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
                                               static_cast<int64_t>(NumberArg(args, 2)));
-  options.kept_by_node = StoresNodeKeeps(isolate->GetCurrentContext(), snapshot);
+  options.kept_by_node = StoresNodeKeeps(isolate->GetCurrentContext(), session.tracker());
   LeakOverview overview = Analyze(snapshot, options);
   if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
+  if (Timeline* timeline = session.timeline()) {
+    // A point of the moment the report counts.
+    session.TickTimeline(options.kept_by_node, /*after_full_collection=*/args[4]->IsTrue());
+    AddSiteHistory(*timeline, snapshot.taken_nanos, overview);
+  }
   Local<Object> result;
   if (AnalysisObject(isolate->GetCurrentContext(), overview, session.frames(), session.stacks(),
                      nullptr)
           .ToLocal(&result)) {
     args.GetReturnValue().Set(result);
   }
+}
+
+// startTimeline(leakCutoffMs, bigBufferCutoff, sinceNanos): starts the timeline, counting with
+// these cut-offs; false when it was started before (by the flags or an earlier setup).
+void StartTimeline(const FunctionCallbackInfo<Value>& args) {
+  const bool started = ThisThread().StartTimeline(AnalysisOptionsOf(
+      NumberArg(args, 0), NumberArg(args, 1), static_cast<int64_t>(NumberArg(args, 2))));
+  args.GetReturnValue().Set(started);
+}
+
+// timelineTick(): one point of the timeline. It counts what has survived a collection
+// (Session::TickTimeline); when V8 has made none since the last tick (a quiet program), a
+// young-generation one first, so that what died young since is not counted.
+void TimelineTick(const FunctionCallbackInfo<Value>& args) {
+  Session& session = ThisThread();
+  if (session.timeline() == nullptr) return;
+  if (!session.CollectedSinceLastTick()) CollectYoungGarbage(args.GetIsolate(), session);
+  session.TickTimeline(
+      StoresNodeKeeps(args.GetIsolate()->GetCurrentContext(), session.tracker()),
+      /*after_full_collection=*/false);
 }
 
 // watchEnding(sinceNanos): the flags' end of run; from now on SIGINT and SIGTERM end the
@@ -151,6 +178,9 @@ MaybeLocal<Object> SettingsObject(Local<Context> context, const Session& session
       .SetBoolean("trackFromStart", hunt.track_from_start)
       .SetBoolean("mainThread", session.is_main())
       .SetNumber("intervalMs", hunt.interval_ms)
+      .SetNumber("timelineMs", hunt.timeline_ms)
+      .SetNumber("leakCutoffMs", hunt.leak_cutoff_ms)
+      .SetNumber("bigBufferCutoff", hunt.big_buffer_cutoff)
       .SetNumber("invalidArgumentExitCode", kInvalidArgumentExitCode)
       .Build();
 }
@@ -181,6 +211,8 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("start", Method(context, "start", Start))
       .Set("analyze", Method(context, "analyze", Analyze))
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
+      .Set("startTimeline", Method(context, "startTimeline", StartTimeline))
+      .Set("timelineTick", Method(context, "timelineTick", TimelineTick))
       .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
       .Set("settings", SettingsObject(context, session))

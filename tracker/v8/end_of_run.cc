@@ -14,6 +14,7 @@
 #include "node.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
+#include "tracker/core/site_history.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
 #include "tracker/v8/node_kept_stores.h"
@@ -137,10 +138,17 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
       AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff, since_nanos_);
   {
     v8::HandleScope scope(isolate_);
-    options.kept_by_node = StoresNodeKeeps(context_.Get(isolate_), snapshot);
+    options.kept_by_node = StoresNodeKeeps(context_.Get(isolate_), Session::Main().tracker());
   }
   LeakOverview overview = Analyze(snapshot, options);
   if (check_heap) CheckHeap(isolate_, views_, snapshot, overview);
+  Session& session = Session::Main();
+  if (Timeline* timeline = session.timeline()) {
+    // The point of the report's own moment, after its collection: exact, so the peaks are
+    // never below what the report counts.
+    session.TickTimeline(options.kept_by_node, /*after_full_collection=*/true);
+    AddSiteHistory(*timeline, snapshot.taken_nanos, overview);
+  }
   return overview;
 }
 
@@ -188,11 +196,19 @@ bool EndOfRun::Finish() {
   report.stack_depth = settings.stack_depth;
   report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
   report.budgets.slab_leaks = Budget(settings.fail_on_slab);
+  report.budgets.growth = Budget(settings.fail_on_growth);
   if (!settings.report_path.empty()) {
     WriteReport(FormatJson(threads, report));
   }
-  over_budget_ = CheckBudgets(totals, report.budgets).exceeded();
-  if (over_budget_) {
+  const BudgetVerdict verdict = CheckBudgets(threads, report.budgets);
+  over_budget_ = verdict.exceeded();
+  if (!verdict.growing.empty()) {
+    std::fprintf(stderr,
+                 "slab-hunter-node: growth budget exceeded (%llu bytes per minute): growing "
+                 "sites:\n%s",
+                 WholeBytes(settings.fail_on_growth), FormatGrowingSites(verdict.growing).c_str());
+  }
+  if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
     std::fprintf(stderr,
                  "slab-hunter-node: leak budget exceeded (big-buffer leaks %llu bytes, budget %s; "
                  "slab leaks %llu bytes, budget %s)\n%s\n",

@@ -12,6 +12,17 @@ namespace {
 // shrink the heap.) gc() is an API function: calling it runs no JS, so it works in interrupts.
 // Each isolate's session keeps its own.
 
+// Calls the gc extension's gc(argument); false where no function may be called.
+bool CallGc(v8::Isolate* isolate, Session& session, v8::Local<v8::Value> argument) {
+  if (session.gc_function().IsEmpty()) return false;
+  const v8::Local<v8::Function> function = session.gc_function().Get(isolate);
+  const v8::Local<v8::Context> context = function->GetCreationContextChecked();
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate);
+  const int argc = argument.IsEmpty() ? 0 : 1;
+  return !function->Call(context, v8::Undefined(isolate), argc, &argument).IsEmpty();
+}
+
 }  // namespace
 
 void PrepareFullCollection(v8::Isolate* isolate, Session& session) {
@@ -32,20 +43,17 @@ void PrepareFullCollection(v8::Isolate* isolate, Session& session) {
 }
 
 void CollectAllGarbageOnce(v8::Isolate* isolate, Session& session) {
-  bool collected = false;
-  if (!session.gc_function().IsEmpty()) {
-    v8::HandleScope scope(isolate);
-    const v8::Local<v8::Function> function = session.gc_function().Get(isolate);
-    const v8::Local<v8::Context> context = function->GetCreationContextChecked();
-    v8::Context::Scope context_scope(context);
-    // gc() with no argument: one synchronous full collection. It fails only where no function
-    // may be called at all (a Worker's environment being freed).
-    v8::TryCatch try_catch(isolate);
-    collected = !function->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty();
-  }
-  // Not prepared, V8 built without the extension, or no call allowed: the next best, several
-  // collections.
-  if (!collected) isolate->LowMemoryNotification();
+  v8::HandleScope scope(isolate);
+  // gc() with no argument: one synchronous full collection. It fails only where no function
+  // may be called at all (a Worker's environment being freed); then, or when not prepared, the
+  // next best: several collections.
+  if (!CallGc(isolate, session, v8::Local<v8::Value>())) isolate->LowMemoryNotification();
+}
+
+void CollectYoungGarbage(v8::Isolate* isolate, Session& session) {
+  v8::HandleScope scope(isolate);
+  // gc(true): one synchronous young-generation collection.
+  (void)CallGc(isolate, session, v8::True(isolate));
 }
 
 }  // namespace slab_hunter

@@ -12,9 +12,9 @@
 
 namespace slab_hunter {
 
-// The addresses of the stores of `snapshot` that the Node environment of `context` keeps for
+// The addresses of the stores `tracker` tracks that the Node environment of `context` keeps for
 // itself now. Isolate thread only; runs no JS, so it also works in interrupts.
-std::vector<uintptr_t> StoresNodeKeeps(v8::Local<v8::Context> context, const Snapshot& snapshot);
+std::vector<uintptr_t> StoresNodeKeeps(v8::Local<v8::Context> context, const Tracker& tracker);
 
 }  // namespace slab_hunter
 

@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <memory>
 
 #include "node.h"
@@ -29,20 +28,17 @@ constexpr size_t kNodeReadBufferSize = 64 * 1024;
 
 }  // namespace
 
-std::vector<uintptr_t> StoresNodeKeeps(v8::Local<v8::Context> context, const Snapshot& snapshot) {
+std::vector<uintptr_t> StoresNodeKeeps(v8::Local<v8::Context> context, const Tracker& tracker) {
   node::Environment* const env = node::GetCurrentEnvironment(context);
   if (env == nullptr) return {};
   // Borrow the read buffer the way a read does, and give it back as an empty read does: Node
   // hands out its kept store if it has one, else makes a new one.
+  const int64_t before = tracker.clock().NowNanos();
   const uv_buf_t buffer = env->allocate_managed_buffer(kNodeReadBufferSize);
   std::unique_ptr<v8::BackingStore> store = env->release_managed_buffer(buffer);
   const auto address = reinterpret_cast<uintptr_t>(buffer.base);
-  const bool kept = std::any_of(snapshot.stores.begin(), snapshot.stores.end(),
-                                [address](const Snapshot::LiveStore& live) {
-                                  return live.record.address == address;
-                                });
   // A store made just now (Node kept none) is freed here, as Node would have no store kept.
-  if (!kept) return {};
+  if (!tracker.HasStoreAllocatedBefore(address, before)) return {};
   env->recycle_managed_buffer(std::move(store));
   return {address};
 }

@@ -47,6 +47,25 @@ MaybeLocal<Object> HeapViewObject(Local<Context> context, const HeapView& view) 
       .Build();
 }
 
+// The timeline's fields, as the JSON report has them: peakBytes and peakAtMs (null without a
+// timeline), growth: { verdict, bytesPerMinute }.
+void AddHistory(Local<Context> context, const LeakEntry& leak, ObjectBuilder& entry) {
+  v8::Isolate* isolate = context->GetIsolate();
+  if (leak.peak) {
+    entry.SetNumber("peakBytes", leak.peak->bytes).SetNumber("peakAtMs", leak.peak->at_ms);
+  } else {
+    entry.Set("peakBytes", v8::Null(isolate)).Set("peakAtMs", v8::Null(isolate));
+  }
+  ObjectBuilder growth(context);
+  growth.SetString("verdict", GrowthVerdictName(leak.growth.verdict));
+  if (leak.growth.bytes_per_minute) {
+    growth.SetNumber("bytesPerMinute", *leak.growth.bytes_per_minute);
+  } else {
+    growth.Set("bytesPerMinute", v8::Null(isolate));
+  }
+  entry.Set("growth", growth.Build());
+}
+
 // One entry of either kind: location and amount, the seed's size fields, then what both kinds
 // add (retainers, unreferenced bytes, hint; the heap's views after a heap check). The arrays
 // come first, so that nothing more is made once a value has failed.
@@ -76,6 +95,7 @@ MaybeLocal<Object> EntryObject(Local<Context> context, const LeakEntry& leak,
     entry.SetString("hint", FixHintName(leak.hint));
   }
   if (leak.heap_views) entry.Set("heapViews", heap_views);
+  AddHistory(context, leak, entry);
   return entry.Build();
 }
 

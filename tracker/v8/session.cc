@@ -1,5 +1,7 @@
 #include "tracker/v8/session.h"
 
+#include <limits>
+
 #include "tracker/v8/view_registry.h"
 #include "tracker/v8/wrappers.h"
 
@@ -9,6 +11,10 @@ namespace {
 // One isolate per thread, as Node runs them.
 thread_local Session* current_session = nullptr;
 
+void NoteCollection(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* last_collection) {
+  *static_cast<int64_t*>(last_collection) = Session::Current()->clock().NowNanos();
+}
+
 }  // namespace
 
 Session::Session() : tracker_(&clock_, StoreSource::kAllocator), thread_id_(0) {}
@@ -17,6 +23,9 @@ Session::Session(v8::Isolate* isolate, int64_t thread_id)
     : tracker_(&clock_, StoreSource::kViews), isolate_(isolate), thread_id_(thread_id) {}
 
 Session::~Session() {
+  if (timeline_ != nullptr) {
+    isolate()->RemoveGCPrologueCallback(&NoteCollection, &last_collection_nanos_);
+  }
   // The registry resets its handles, so that no weak callback comes for a session gone.
   wrappers_.reset();
   views_.reset();
@@ -42,6 +51,24 @@ HuntSettings& Session::settings() {
 ViewRegistry& Session::views() {
   if (views_ == nullptr) views_ = std::make_unique<ViewRegistry>(*this);
   return *views_;
+}
+
+bool Session::StartTimeline(const AnalysisOptions& options) {
+  if (timeline_ != nullptr) return false;
+  timeline_options_ = options;
+  timeline_ = std::make_unique<Timeline>(options.created_since_nanos);
+  isolate()->AddGCPrologueCallback(&NoteCollection, &last_collection_nanos_, v8::kGCTypeAll);
+  return true;
+}
+
+void Session::TickTimeline(std::vector<uintptr_t> kept_by_node, bool after_full_collection) {
+  if (timeline_ == nullptr) return;
+  timeline_options_.kept_by_node = std::move(kept_by_node);
+  timeline_options_.created_before_nanos =
+      after_full_collection ? std::numeric_limits<int64_t>::max() : last_collection_nanos_;
+  last_tick_nanos_ = clock_.NowNanos();
+  tracker_.TallySites(timeline_options_, tally_);
+  timeline_->Add(tally_);
 }
 
 BufferApiWrappers& Session::wrappers() {

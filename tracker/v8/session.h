@@ -8,11 +8,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "tracker/core/clock.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/stack_cache.h"
+#include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
 #include "tracker/v8/settings.h"
 
@@ -88,6 +90,21 @@ class Session {
   ViewRegistry* views_if_made() { return views_.get(); }
   BufferApiWrappers& wrappers();
 
+  // The timeline of what each site holds (isolate thread only): started once, by the flags or
+  // the first setupSlabHunter(), counting with their cut-offs. Returns false when it was
+  // already started.
+  bool StartTimeline(const AnalysisOptions& options);
+  // Null until started.
+  Timeline* timeline() { return timeline_.get(); }
+  // One point of the timeline: what each site holds now, leaving out the stores Node keeps for
+  // itself (node_kept_stores.h). Nothing before StartTimeline(). Between reports no collection
+  // is forced, so a tick counts only the records made before the last collection began: those
+  // have survived one, while most garbage dies young, before it (`after_full_collection`: a
+  // report's tick, which counts everything).
+  void TickTimeline(std::vector<uintptr_t> kept_by_node, bool after_full_collection);
+  // Whether V8 has collected garbage since the last tick.
+  bool CollectedSinceLastTick() const { return last_collection_nanos_ >= last_tick_nanos_; }
+
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
   StackTree& stacks() { return stacks_; }
@@ -140,6 +157,11 @@ class Session {
   std::unique_ptr<BufferApiWrappers> wrappers_;
   IsolateCaches caches_;
   v8::Global<v8::Function> gc_function_;
+  std::unique_ptr<Timeline> timeline_;
+  AnalysisOptions timeline_options_;
+  int64_t last_collection_nanos_ = 0;  // when the latest collection began (clock_)
+  int64_t last_tick_nanos_ = 0;
+  SiteTally tally_;  // reused by every tick
 };
 
 }  // namespace slab_hunter

@@ -147,6 +147,16 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
       return Invalid(name, text, "milliseconds, from 1 to 2147483647");
     }
     settings->interval_ms = *ms;
+  } else if (name == "--slab-hunter-timeline") {
+    const auto ms = ParseNumber(text);
+    if (!ms || (*ms != 0 && *ms < 1) || *ms > kMaxIntervalMs) {
+      return Invalid(name, text, "milliseconds, from 1 to 2147483647, or 0 for no timeline");
+    }
+    settings->timeline_ms = *ms;
+  } else if (name == "--slab-hunter-fail-on-growth") {
+    const auto bytes = ParseByteSize(text);
+    if (!bytes) return Invalid(name, text, "bytes per minute, e.g. 100000, 64KiB, 1MB");
+    settings->fail_on_growth = *bytes;
   } else if (name == "--slab-hunter-report") {
     const auto report_name = text.empty() ? std::nullopt : ExpandReportName(text);
     if (!report_name) {

@@ -21,6 +21,10 @@ struct HuntSettings {
   int report_signal = 0;
   double fail_on_big = -1;   // < 0: no budget
   double fail_on_slab = -1;  // < 0: no budget
+  // The growth gate, bytes per minute: no site may be growing faster. < 0: no gate.
+  double fail_on_growth = -1;
+  // How often the timeline (timeline.h) records what each site holds; 0: no timeline.
+  double timeline_ms = 1000;
   // Checks every stack-cache hit against a full capture (a self-test; costs the full capture).
   bool verify_stack_cache = false;
   // Adds to the end-of-run JSON report the views a heap snapshot finds (costs a snapshot).

@@ -141,12 +141,23 @@ class LeakOverview {
   }
 }
 
+// The timeline: every timelineMs, what each site holds (no collection first), so that reports
+// can say each site's peak and growth. Started once, by the flags or the first setup, with
+// their cut-offs; its timer never keeps the program alive.
+function startTimeline(leakCutoffMs, bigBufferCutoff, since) {
+  const ms = binding.settings.timelineMs;
+  if (ms > 0 && binding.startTimeline(leakCutoffMs, bigBufferCutoff, since)) {
+    setInterval(binding.timelineTick, ms).unref();
+  }
+}
+
 function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
                          bigBufferCutoff = kDefaultBigBufferCutoff) {
   validateNumber(msLeakCutoff, 'msLeakCutoff', 0);
   validateNumber(bigBufferCutoff, 'bigBufferCutoff', 0);
   installHooks();
   const since = binding.start();
+  startTimeline(msLeakCutoff, bigBufferCutoff, since);
   // { verify: true } adds each entry's `heapViews`, found in a V8 heap snapshot.
   return function getLeakStats(options = kNoOptions) {
     validateObject(options, 'options');
@@ -155,7 +166,7 @@ function setupSlabHunter(msLeakCutoff = kDefaultLeakCutoffMs,
     validateBoolean(collect, 'options.collect');
     // One full collection first, so that only reachable Buffers are counted.
     if (collect) binding.collectGarbage();
-    const analysis = binding.analyze(msLeakCutoff, bigBufferCutoff, since, verify);
+    const analysis = binding.analyze(msLeakCutoff, bigBufferCutoff, since, verify, collect);
     if (!collect) analysis.text += kUncollectedNote;
     return new LeakOverview(analysis);
   };
@@ -170,6 +181,7 @@ function huntFromFlags(settings) {
   installHooks();
   const since = binding.start();
   if (!settings.mainThread) return;
+  startTimeline(settings.leakCutoffMs, settings.bigBufferCutoff, since);
   const signalListeners = binding.watchEnding(since);
   if (settings.intervalMs > 0) setInterval(binding.printOverview, settings.intervalMs).unref();
 

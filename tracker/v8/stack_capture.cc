@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
@@ -113,9 +114,19 @@ bool IsBufferInternalScript(const char* name, size_t length) {
 
 void ReclaimUnusedStacks(Session& session) {
   size_t records_in_use = 0;
+  Timeline* const timeline = session.timeline();
   session.tracker().RewriteStacksInUse([&](absl::Span<StackId* const> in_use) {
     records_in_use = in_use.size();
-    ReclaimStacks(in_use, session.frames(), session.stacks());
+    if (timeline == nullptr) {
+      ReclaimStacks(in_use, session.frames(), session.stacks());
+      return;
+    }
+    // The timeline's sites keep their stacks: a site that holds nothing now is still reported
+    // with its peak.
+    std::vector<StackId*> with_sites(in_use.begin(), in_use.end());
+    timeline->AppendStackFields(with_sites);
+    ReclaimStacks(with_sites, session.frames(), session.stacks());
+    timeline->Reindex();
   });
   // Its StackIds are renumbered or gone; the generation it bumps keeps a capture under way
   // from inserting one.
