@@ -17,15 +17,18 @@ bool Counts(int64_t created, int64_t now, const AnalysisOptions& options) {
   return now - created >= options.leak_cutoff_nanos;
 }
 
-// A store Node keeps for its own reuse (AnalysisOptions::kept_by_node), not one of the program's.
-// The conditions besides the address keep it from ever hiding a store JS code made or a view
-// holds.
-bool KeptByNode(const StoreRecord& store, const AnalysisOptions& options) {
-  if (store.origin != StoreOrigin::kOther || store.stack != kNoStack || store.live_views != 0) {
-    return false;
-  }
-  return std::find(options.kept_by_node.begin(), options.kept_by_node.end(), store.address) !=
-         options.kept_by_node.end();
+bool Listed(const std::vector<uintptr_t>& addresses, uintptr_t address) {
+  return std::find(addresses.begin(), addresses.end(), address) != addresses.end();
+}
+
+// A store Node keeps for its own reuse (AnalysisOptions::kept_by_node), or one it reads another
+// thread's error from (AnalysisOptions::serialized_errors): Node's, not the program's. The
+// conditions besides the address keep it from ever hiding a store a view holds, or, for a kept
+// store (known by its address only), one JS code made.
+bool NodesOwn(const StoreRecord& store, const AnalysisOptions& options) {
+  if (store.origin != StoreOrigin::kOther || store.live_views != 0) return false;
+  if (Listed(options.serialized_errors, store.address)) return true;
+  return store.stack == kNoStack && Listed(options.kept_by_node, store.address);
 }
 
 // The index of the entry for `stack`, one per StackId, in first-seen order until the final sort.
@@ -79,7 +82,7 @@ void FindBigBufferLeaks(const Snapshot& snapshot, const AnalysisOptions& options
     if (store.origin != StoreOrigin::kBufferCall && store.origin != StoreOrigin::kOther) continue;
     if (store.size < options.big_buffer_cutoff) continue;
     if (!Counts(store.created_nanos, snapshot.taken_nanos, options)) continue;
-    if (KeptByNode(store, options)) continue;
+    if (NodesOwn(store, options)) continue;
     const RetentionIndex::StoreRetention* const retained = retention.Find(live.id);
     if (retained == nullptr) continue;  // not reached: the index holds every live store
     const size_t i = EntryIndex(store.stack, overview.big_buffer_leaks, index);

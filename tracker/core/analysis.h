@@ -30,6 +30,12 @@ struct AnalysisOptions {
   // left out of the big-buffer analysis only while nothing says JS has it: it was made with no
   // JS running and no tracked view sits on it.
   std::vector<uintptr_t> kept_by_node;
+  // Addresses of the stores in which Node has handed this thread another thread's uncaught
+  // error, serialized (a Worker's), and whose ArrayBuffer still lives: Node made them for its
+  // own code to read the error from, and the program never sees them. Known by the ArrayBuffer
+  // Node's code read, not by where they were made (Node may make one with its own JS on the
+  // stack); left out of the big-buffer analysis while no tracked view sits on them.
+  std::vector<uintptr_t> serialized_errors;
 };
 
 // A view is a slab leak when its store is at least this many times its own length.
