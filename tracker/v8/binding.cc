@@ -11,6 +11,7 @@
 #include "tracker/v8/heap_check.h"
 #include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/overview_object.h"
+#include "tracker/v8/serialized_errors.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "tracker/v8/v8_values.h"
@@ -103,6 +104,7 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   AnalysisOptions options = AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
                                               static_cast<int64_t>(NumberArg(args, 2)));
   options.kept_by_node = StoresNodeKeeps(isolate->GetCurrentContext(), snapshot);
+  options.serialized_errors = session.serialized_errors().Addresses(isolate);
   LeakOverview overview = Analyze(snapshot, options);
   if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
   Local<Object> result;
@@ -155,6 +157,13 @@ MaybeLocal<Object> SettingsObject(Local<Context> context, const Session& session
       .Build();
 }
 
+// noteSerializedError(serialized): `serialized` (a Uint8Array) holds another thread's error as
+// Node hands it to this one; Node's code reads it (serialized_errors.h).
+void NoteSerializedError(const FunctionCallbackInfo<Value>& args) {
+  if (!args[0]->IsArrayBufferView()) return;
+  ThisThread().serialized_errors().Note(args.GetIsolate(), args[0].As<v8::ArrayBufferView>());
+}
+
 // A binding function, named `name` as Node names its own.
 MaybeLocal<v8::Function> Method(Local<Context> context, const char* name,
                                 v8::FunctionCallback callback) {
@@ -183,6 +192,7 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("collectGarbage", Method(context, "collectGarbage", CollectGarbage))
       .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
+      .Set("noteSerializedError", Method(context, "noteSerializedError", NoteSerializedError))
       .Set("settings", SettingsObject(context, session))
       .Build();
 }

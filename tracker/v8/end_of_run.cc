@@ -138,6 +138,7 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
   {
     v8::HandleScope scope(isolate_);
     options.kept_by_node = StoresNodeKeeps(context_.Get(isolate_), snapshot);
+    options.serialized_errors = Session::Main().serialized_errors().Addresses(isolate_);
   }
   LeakOverview overview = Analyze(snapshot, options);
   if (check_heap) CheckHeap(isolate_, views_, snapshot, overview);

@@ -14,6 +14,7 @@
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/stack_cache.h"
 #include "tracker/core/tracker.h"
+#include "tracker/v8/serialized_errors.h"
 #include "tracker/v8/settings.h"
 
 #include "v8.h"
@@ -87,6 +88,7 @@ class Session {
   ViewRegistry& views();
   ViewRegistry* views_if_made() { return views_.get(); }
   BufferApiWrappers& wrappers();
+  SerializedErrors& serialized_errors() { return serialized_errors_; }
 
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
@@ -140,6 +142,7 @@ class Session {
   std::unique_ptr<BufferApiWrappers> wrappers_;
   IsolateCaches caches_;
   v8::Global<v8::Function> gc_function_;
+  SerializedErrors serialized_errors_;
 };
 
 }  // namespace slab_hunter
