@@ -144,6 +144,28 @@ TEST_F(AnalysisTest, StoreNodeKeepsIsLeftOutOnlyWhileNothingSaysJsHasIt) {
   EXPECT_DOUBLE_EQ(overview.total_unreferenced_bytes, (65536 - 16) + 60000 + 20000);
 }
 
+TEST_F(AnalysisTest, SerializedErrorIsLeftOutWhileNoViewSitsOnIt) {
+  // Another thread's error as Node hands it over: made natively, or with Node's JS on the
+  // stack (as it handles a Worker's exit). Both left out.
+  tracker_.OnStoreAllocated(Addr(0x30000), 65536, StoreOrigin::kOther, kNoStack);
+  tracker_.OnStoreAllocated(Addr(0x40000), 65536, StoreOrigin::kOther, kOtherSite);
+  // Listed too, but a view of the program's sits on it: reported.
+  tracker_.OnStoreAllocated(Addr(0x50000), 65536, StoreOrigin::kOther, kNoStack);
+  tracker_.OnViewCreated(ViewOf(0x50000, 65536, 0, 16, kSlabSite));
+  // A native store that is not one (a message's Buffer the program keeps): reported.
+  tracker_.OnStoreAllocated(Addr(0x70000), 60000, StoreOrigin::kOther, kNoStack);
+  clock_.AdvanceNanos(60 * kSecond);
+  AnalysisOptions options;
+  options.serialized_errors = {0x30000, 0x40000, 0x50000};
+  const LeakOverview overview = AnalyzeNow(options);
+
+  ASSERT_EQ(overview.big_buffer_leaks.size(), 1u);
+  EXPECT_EQ(overview.big_buffer_leaks[0].stack, kNoStack);
+  EXPECT_EQ(overview.big_buffer_leaks[0].amount, 2u);
+  EXPECT_DOUBLE_EQ(overview.big_buffer_leaks[0].total_size, 65536 + 60000);
+  EXPECT_DOUBLE_EQ(overview.total_unreferenced_bytes, (65536 - 16) + 60000);
+}
+
 TEST_F(AnalysisTest, AgeCutoffIncludesExactlyOldEnough) {
   NewSlabWithView(0x10000, 8192, 100, kSlabSite);
   NewBigBuffer(0x100000, 10000, kBigSite);

@@ -98,3 +98,57 @@ if (workersTracked) {
     assert.deepStrictEqual(report.slabLeaks, []);
   });
 }
+
+// A Worker's uncaught error reaches the main thread serialized, in a store the size of the
+// Worker's Buffer pool (the error was a slice of it) that only Node's code reads while it hands
+// the error over. Node delivers it as a message, or, when the Worker has gone first, as it
+// handles the Worker's exit ('late'). The control ('keep'): the main thread keeps a Buffer the
+// Worker posted, which arrives the same way in a store Node makes natively - a real leak at
+// <native>, which must still be reported.
+{
+  const fixture = path.join(fixtures, 'worker-error.js');
+  const workerPoolSize = workersTracked ? 64 * 1024 : 8 * 1024;
+  const keptChunk = { location: 'at <native>', amount: 1, totalSize: workerPoolSize,
+                      retainers: [], unreferencedBytes: workerPoolSize };
+  const bigEntries = (result) => {
+    const report = JSON.parse(result.stderr.split('\n').find((line) => line.startsWith('{"schema"')));
+    return report.bigBufferLeaks.map(({ location, amount, totalSize, retainers, unreferencedBytes }) =>
+      ({ location, amount, totalSize, retainers, unreferencedBytes }));
+  };
+
+  for (const delivery of [[], ['late']]) {
+    const how = delivery.length ? 'after the Worker has gone' : 'as a message';
+    for (const keep of [false, true]) {
+      const what = keep ? 'only the Buffer the program keeps' : 'nothing';
+      const args = [...delivery, ...(keep ? ['keep'] : [])];
+
+      test(`getLeakStats() in a Worker's 'error' listener (delivered ${how}) reports ${what}`, () => {
+        const result = run([fixture, 'stats', ...args]);
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.deepStrictEqual(JSON.parse(result.stdout), {
+          error: 'bad input',
+          big: keep ? [[1, workerPoolSize, 'at <native>']] : [],
+        });
+      });
+
+      test(`process.exit(0) in a Worker's 'error' listener (delivered ${how}): the gate sees ${what}`, () => {
+        const result = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-report=-',
+                            fixture, 'exit', ...args]);
+        assert.strictEqual(result.status, keep ? kBudgetExceeded : 0, result.stderr);
+        assert.deepStrictEqual(bigEntries(result), keep ? [keptChunk] : []);
+      });
+    }
+  }
+
+  for (const mode of ['unhandled', 'rethrow']) {
+    for (const keep of [false, true]) {
+      test(`a Worker's error the program does not handle (${mode}): the report holds ${keep ? 'only the kept Buffer' : 'nothing'}`, () => {
+        const result = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-report=-',
+                            fixture, mode, ...(keep ? ['keep'] : [])]);
+        assert.strictEqual(result.status, 1, result.stderr);
+        assert.match(result.stderr, /Error: bad input/);
+        assert.deepStrictEqual(bigEntries(result), keep ? [keptChunk] : []);
+      });
+    }
+  }
+}

@@ -26,6 +26,12 @@ struct AnalysisOptions {
   // Addresses of stores Node itself keeps for later use and has never handed to JS (Node 24's
   // read buffer for the next socket read): no program can reach or free them.
   std::vector<uintptr_t> kept_by_node;
+  // Addresses of the stores in which Node has handed this thread another thread's uncaught
+  // error, serialized (a Worker's), and whose ArrayBuffer still lives: Node made them for its
+  // own code to read the error from, and the program never sees them. Known by the ArrayBuffer
+  // Node's code read, not by where they were made (Node may make one with its own JS on the
+  // stack).
+  std::vector<uintptr_t> serialized_errors;
 };
 
 // A view is a slab leak when its store is at least this many times its own length.
@@ -40,15 +46,18 @@ inline bool CountsAt(int64_t created, int64_t now, const AnalysisOptions& option
   return now - created >= options.leak_cutoff_nanos;
 }
 
-// Whether `store` is one Node keeps for its own reuse (AnalysisOptions::kept_by_node), not one
-// of the program's. The conditions besides the address keep it from ever hiding a store JS code
-// made or a view holds.
-inline bool KeptByNode(const StoreRecord& store, const AnalysisOptions& options) {
-  if (store.origin != StoreOrigin::kOther || store.stack != kNoStack || store.live_views != 0) {
-    return false;
-  }
-  return std::find(options.kept_by_node.begin(), options.kept_by_node.end(), store.address) !=
-         options.kept_by_node.end();
+inline bool Listed(const std::vector<uintptr_t>& addresses, uintptr_t address) {
+  return std::find(addresses.begin(), addresses.end(), address) != addresses.end();
+}
+
+// A store Node keeps for its own reuse (AnalysisOptions::kept_by_node), or one it reads another
+// thread's error from (AnalysisOptions::serialized_errors): Node's, not the program's. The
+// conditions besides the address keep it from ever hiding a store a view holds, or, for a kept
+// store (known by its address only), one JS code made.
+inline bool NodesOwn(const StoreRecord& store, const AnalysisOptions& options) {
+  if (store.origin != StoreOrigin::kOther || store.live_views != 0) return false;
+  if (Listed(options.serialized_errors, store.address)) return true;
+  return store.stack == kNoStack && Listed(options.kept_by_node, store.address);
 }
 
 // Whether a live store is a big-buffer leak at `now`. Pool slabs are shared by many small
@@ -61,7 +70,7 @@ inline bool IsBigBufferLeak(const StoreRecord& store, int64_t now,
     return false;
   }
   return store.size >= options.big_buffer_cutoff &&
-         CountsAt(store.created_nanos, now, options) && !KeptByNode(store, options);
+         CountsAt(store.created_nanos, now, options) && !NodesOwn(store, options);
 }
 
 // Whether a live view on the live `store` is a slab leak at `now`. size >= ratio * length,

@@ -17,5 +17,6 @@ function registerBuiltin() {
   BuiltinModule.getSchemeOnlyModuleNames = () => [...getSchemeOnlyModuleNames(), kBuiltinId];
 }
 
+noteSerializedErrors();
 registerBuiltin();
 loadPreloads();

@@ -79,6 +79,7 @@ function prepareMain(mainId) {
   return [main, process, mainRequire, internalBinding, primordials];
 }
 
+noteSerializedErrors();
 registerBuiltin();
 const mainId = selectMain();
 if (!kMainsWithoutUserModules.includes(mainId)) loadPreloads();

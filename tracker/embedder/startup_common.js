@@ -1,8 +1,9 @@
 'use strict';
 
 // The first part of both lines' start-up scripts (tools/embed_js.bzl puts start_execution.js,
-// 18, or preload_node24.js, 24, after it): node:slab_hunter as one of Node's builtins, and the
-// -r preloads the embedder took off Node's command line (command_line.h).
+// 18, or preload_node24.js, 24, after it): node:slab_hunter as one of Node's builtins, the
+// serialized errors Node reads, and the -r preloads the embedder took off Node's command line
+// (command_line.h).
 //
 // Parameters: process, require (Node's internal require), slabHunterModule (the builtin's
 // compiled function), slabHunterBinding (its native side), preloads (array of strings).
@@ -31,6 +32,21 @@ function addBuiltinModule(primordials) {
   slabHunterModule(mod.exports, require, mod, process, bindings, primordials);
   mod.loaded = true;
   BuiltinModule.map.set(kBuiltinId, mod);
+}
+
+// Node hands a thread another thread's uncaught error (a Worker's) serialized, in a store of
+// the receiving thread's that only Node's code reads, to turn it back into an error: the
+// tracker is told which store, so that no report blames the program for it
+// (serialized_errors.h). Every such error is read through internal/error_serdes, whose readers
+// (internal/worker among them) take the function when they load, after this.
+function noteSerializedErrors() {
+  const serdes = require('internal/error_serdes');
+  const { deserializeError } = serdes;
+  const { noteSerializedError } = slabHunterBinding;
+  serdes.deserializeError = (serialized) => {
+    noteSerializedError(serialized);
+    return deserializeError(serialized);
+  };
 }
 
 function loadPreloads() {

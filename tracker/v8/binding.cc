@@ -10,8 +10,8 @@
 #include "tracker/v8/end_of_run.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
-#include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/overview_object.h"
+#include "tracker/v8/serialized_errors.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "tracker/v8/v8_values.h"
@@ -104,12 +104,12 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   const Snapshot snapshot = session.tracker().TakeSnapshot();
   AnalysisOptions options = AnalysisOptionsOf(NumberArg(args, 0), NumberArg(args, 1),
                                               static_cast<int64_t>(NumberArg(args, 2)));
-  options.kept_by_node = StoresNodeKeeps(isolate->GetCurrentContext(), session.tracker());
+  FillNodesOwn(isolate->GetCurrentContext(), session, &options);
   LeakOverview overview = Analyze(snapshot, options);
   if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
   if (Timeline* timeline = session.timeline()) {
     // A point of the moment the report counts.
-    session.TickTimeline(options.kept_by_node, /*after_full_collection=*/args[4]->IsTrue());
+    session.TickTimeline(options, /*after_full_collection=*/args[4]->IsTrue());
     AddSiteHistory(*timeline, snapshot.taken_nanos, overview);
   }
   Local<Object> result;
@@ -135,9 +135,9 @@ void TimelineTick(const FunctionCallbackInfo<Value>& args) {
   Session& session = ThisThread();
   if (session.timeline() == nullptr) return;
   if (!session.CollectedSinceLastTick()) CollectYoungGarbage(args.GetIsolate(), session);
-  session.TickTimeline(
-      StoresNodeKeeps(args.GetIsolate()->GetCurrentContext(), session.tracker()),
-      /*after_full_collection=*/false);
+  AnalysisOptions nodes_own;
+  FillNodesOwn(args.GetIsolate()->GetCurrentContext(), session, &nodes_own);
+  session.TickTimeline(nodes_own, /*after_full_collection=*/false);
 }
 
 // watchEnding(sinceNanos): the flags' end of run; from now on SIGINT and SIGTERM end the
@@ -185,6 +185,13 @@ MaybeLocal<Object> SettingsObject(Local<Context> context, const Session& session
       .Build();
 }
 
+// noteSerializedError(serialized): `serialized` (a Uint8Array) holds another thread's error as
+// Node hands it to this one; Node's code reads it (serialized_errors.h).
+void NoteSerializedError(const FunctionCallbackInfo<Value>& args) {
+  if (!args[0]->IsArrayBufferView()) return;
+  ThisThread().serialized_errors().Note(args.GetIsolate(), args[0].As<v8::ArrayBufferView>());
+}
+
 // A binding function, named `name` as Node names its own.
 MaybeLocal<v8::Function> Method(Local<Context> context, const char* name,
                                 v8::FunctionCallback callback) {
@@ -215,6 +222,7 @@ MaybeLocal<Object> CreateBinding(Local<Context> context) {
       .Set("timelineTick", Method(context, "timelineTick", TimelineTick))
       .Set("watchEnding", Method(context, "watchEnding", WatchEnding))
       .Set("printOverview", Method(context, "printOverview", PrintOverview))
+      .Set("noteSerializedError", Method(context, "noteSerializedError", NoteSerializedError))
       .Set("settings", SettingsObject(context, session))
       .Build();
 }

@@ -7,9 +7,9 @@
 namespace slab_hunter {
 
 // Functions (makeWrappers, start, analyze, collectGarbage; for the flags watchEnding,
-// printOverview, the main thread's only) and the flags' settings, for the isolate of the
-// thread's session (the main one, or a Node 24 Worker's). Empty, with an exception pending, if
-// V8 could not make a part of it.
+// printOverview, the main thread's only; for the start-up script noteSerializedError) and the
+// flags' settings, for the isolate of the thread's session (the main one, or a Node 24
+// Worker's). Empty, with an exception pending, if V8 could not make a part of it.
 v8::MaybeLocal<v8::Object> CreateBinding(v8::Local<v8::Context> context);
 
 // The builtin module's JS source (slab_hunter.js), compiled as Node compiles its own builtins.

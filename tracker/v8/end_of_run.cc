@@ -17,7 +17,6 @@
 #include "tracker/core/site_history.h"
 #include "tracker/v8/full_collection.h"
 #include "tracker/v8/heap_check.h"
-#include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/stack_capture.h"
 #include "tracker/v8/worker_sessions.h"
@@ -138,7 +137,7 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
       AnalysisOptionsOf(settings.leak_cutoff_ms, settings.big_buffer_cutoff, since_nanos_);
   {
     v8::HandleScope scope(isolate_);
-    options.kept_by_node = StoresNodeKeeps(context_.Get(isolate_), Session::Main().tracker());
+    FillNodesOwn(context_.Get(isolate_), Session::Main(), &options);
   }
   LeakOverview overview = Analyze(snapshot, options);
   if (check_heap) CheckHeap(isolate_, views_, snapshot, overview);
@@ -146,7 +145,7 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
   if (Timeline* timeline = session.timeline()) {
     // The point of the report's own moment, after its collection: exact, so the peaks are
     // never below what the report counts.
-    session.TickTimeline(options.kept_by_node, /*after_full_collection=*/true);
+    session.TickTimeline(options, /*after_full_collection=*/true);
     AddSiteHistory(*timeline, snapshot.taken_nanos, overview);
   }
   return overview;

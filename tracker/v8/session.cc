@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/view_registry.h"
 #include "tracker/v8/wrappers.h"
 
@@ -61,9 +62,10 @@ bool Session::StartTimeline(const AnalysisOptions& options) {
   return true;
 }
 
-void Session::TickTimeline(std::vector<uintptr_t> kept_by_node, bool after_full_collection) {
+void Session::TickTimeline(const AnalysisOptions& nodes_own, bool after_full_collection) {
   if (timeline_ == nullptr) return;
-  timeline_options_.kept_by_node = std::move(kept_by_node);
+  timeline_options_.kept_by_node = nodes_own.kept_by_node;
+  timeline_options_.serialized_errors = nodes_own.serialized_errors;
   timeline_options_.created_before_nanos =
       after_full_collection ? std::numeric_limits<int64_t>::max() : last_collection_nanos_;
   last_tick_nanos_ = clock_.NowNanos();
@@ -74,6 +76,11 @@ void Session::TickTimeline(std::vector<uintptr_t> kept_by_node, bool after_full_
 BufferApiWrappers& Session::wrappers() {
   if (wrappers_ == nullptr) wrappers_ = std::make_unique<BufferApiWrappers>(*this, views());
   return *wrappers_;
+}
+
+void FillNodesOwn(v8::Local<v8::Context> context, Session& session, AnalysisOptions* options) {
+  options->kept_by_node = StoresNodeKeeps(context, session.tracker());
+  options->serialized_errors = session.serialized_errors().Addresses(context->GetIsolate());
 }
 
 }  // namespace slab_hunter

@@ -16,6 +16,7 @@
 #include "tracker/core/stack_cache.h"
 #include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
+#include "tracker/v8/serialized_errors.h"
 #include "tracker/v8/settings.h"
 
 #include "v8.h"
@@ -89,6 +90,7 @@ class Session {
   ViewRegistry& views();
   ViewRegistry* views_if_made() { return views_.get(); }
   BufferApiWrappers& wrappers();
+  SerializedErrors& serialized_errors() { return serialized_errors_; }
 
   // The timeline of what each site holds (isolate thread only): started once, by the flags or
   // the first setupSlabHunter(), counting with their cut-offs. Returns false when it was
@@ -96,12 +98,12 @@ class Session {
   bool StartTimeline(const AnalysisOptions& options);
   // Null until started.
   Timeline* timeline() { return timeline_.get(); }
-  // One point of the timeline: what each site holds now, leaving out the stores Node keeps for
-  // itself (node_kept_stores.h). Nothing before StartTimeline(). Between reports no collection
+  // One point of the timeline: what each site holds now, leaving out the stores that are Node's
+  // own (`nodes_own`' lists, see FillNodesOwn). Nothing before StartTimeline(). Between reports no collection
   // is forced, so a tick counts only the records made before the last collection began: those
   // have survived one, while most garbage dies young, before it (`after_full_collection`: a
   // report's tick, which counts everything).
-  void TickTimeline(std::vector<uintptr_t> kept_by_node, bool after_full_collection);
+  void TickTimeline(const AnalysisOptions& nodes_own, bool after_full_collection);
   // Whether V8 has collected garbage since the last tick.
   bool CollectedSinceLastTick() const { return last_collection_nanos_ >= last_tick_nanos_; }
 
@@ -162,7 +164,13 @@ class Session {
   int64_t last_collection_nanos_ = 0;  // when the latest collection began (clock_)
   int64_t last_tick_nanos_ = 0;
   SiteTally tally_;  // reused by every tick
+  SerializedErrors serialized_errors_;
 };
+
+// Fills `options`' lists of the stores that are Node's own now, which no report counts: the
+// read buffer it keeps (node_kept_stores.h) and the errors it has handed over from other threads
+// (serialized_errors.h). Isolate thread only; runs no JS.
+void FillNodesOwn(v8::Local<v8::Context> context, Session& session, AnalysisOptions* options);
 
 }  // namespace slab_hunter
 
