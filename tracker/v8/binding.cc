@@ -108,8 +108,8 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
   LeakOverview overview = Analyze(snapshot, options);
   if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
   if (Timeline* timeline = session.timeline()) {
-    // A point of the moment the report counts.
-    session.TickTimeline(options, /*after_full_collection=*/args[4]->IsTrue());
+    // A point of the moment the report counts, when a full collection came just before it.
+    if (args[4]->IsTrue()) session.TickTimeline(options, /*after_full_collection=*/true);
     AddSiteHistory(*timeline, snapshot.taken_nanos, overview);
   }
   Local<Object> result;
@@ -128,16 +128,19 @@ void StartTimeline(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(started);
 }
 
-// timelineTick(): one point of the timeline. It counts what has survived a collection
-// (Session::TickTimeline); when V8 has made none since the last tick (a quiet program), a
-// young-generation one first, so that what died young since is not counted.
+// timelineTick(): one point of the timeline (Session::TickTimeline). The tick makes a full
+// collection itself, so that its point is exact, when V8's latest full collection took at most
+// 5% of the time since the last point: on small heaps every tick, on large ones every few ticks
+// (V8's own full collections also give points), never more than 5% of the run in pauses.
 void TimelineTick(const FunctionCallbackInfo<Value>& args) {
   Session& session = ThisThread();
   if (session.timeline() == nullptr) return;
-  if (!session.CollectedSinceLastTick()) CollectYoungGarbage(args.GetIsolate(), session);
+  const int64_t since_last_point = session.clock().NowNanos() - session.last_point_nanos();
+  const bool collect = session.full_collections().last_pause_nanos * 20 <= since_last_point;
+  if (collect) CollectAllGarbageOnce(args.GetIsolate(), session);
   AnalysisOptions nodes_own;
   FillNodesOwn(args.GetIsolate()->GetCurrentContext(), session, &nodes_own);
-  session.TickTimeline(nodes_own, /*after_full_collection=*/false);
+  session.TickTimeline(nodes_own, /*after_full_collection=*/collect);
 }
 
 // watchEnding(sinceNanos): the flags' end of run; from now on SIGINT and SIGTERM end the

@@ -50,10 +50,4 @@ void CollectAllGarbageOnce(v8::Isolate* isolate, Session& session) {
   if (!CallGc(isolate, session, v8::Local<v8::Value>())) isolate->LowMemoryNotification();
 }
 
-void CollectYoungGarbage(v8::Isolate* isolate, Session& session) {
-  v8::HandleScope scope(isolate);
-  // gc(true): one synchronous young-generation collection.
-  (void)CallGc(isolate, session, v8::True(isolate));
-}
-
 }  // namespace slab_hunter

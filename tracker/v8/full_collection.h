@@ -20,11 +20,6 @@ void PrepareFullCollection(v8::Isolate* isolate, Session& session);
 // environment being freed), V8's low-memory collections instead.
 void CollectAllGarbageOnce(v8::Isolate* isolate, Session& session);
 
-// One young-generation collection (a scavenge): what died young since the last collection is
-// retired, at a cost that follows the young objects alive, not the heap. Isolate thread only,
-// where a function may be called; does nothing before PrepareFullCollection.
-void CollectYoungGarbage(v8::Isolate* isolate, Session& session);
-
 }  // namespace slab_hunter
 
 #endif  // SLAB_HUNTER_TRACKER_V8_FULL_COLLECTION_H_

@@ -12,8 +12,15 @@ namespace {
 // One isolate per thread, as Node runs them.
 thread_local Session* current_session = nullptr;
 
-void NoteCollection(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* last_collection) {
-  *static_cast<int64_t*>(last_collection) = Session::Current()->clock().NowNanos();
+// Full collections (V8's own or ours): when the latest began, and how long it took.
+void NoteFullCollectionStart(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  auto* full = static_cast<Session::FullCollections*>(data);
+  full->last_start_nanos = Session::Current()->clock().NowNanos();
+}
+void NoteFullCollectionEnd(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  auto* full = static_cast<Session::FullCollections*>(data);
+  full->last_pause_nanos = Session::Current()->clock().NowNanos() - full->last_start_nanos;
+  ++full->count;
 }
 
 }  // namespace
@@ -25,7 +32,8 @@ Session::Session(v8::Isolate* isolate, int64_t thread_id)
 
 Session::~Session() {
   if (timeline_ != nullptr) {
-    isolate()->RemoveGCPrologueCallback(&NoteCollection, &last_collection_nanos_);
+    isolate()->RemoveGCPrologueCallback(&NoteFullCollectionStart, &full_collections_);
+    isolate()->RemoveGCEpilogueCallback(&NoteFullCollectionEnd, &full_collections_);
   }
   // The registry resets its handles, so that no weak callback comes for a session gone.
   wrappers_.reset();
@@ -58,17 +66,27 @@ bool Session::StartTimeline(const AnalysisOptions& options) {
   if (timeline_ != nullptr) return false;
   timeline_options_ = options;
   timeline_ = std::make_unique<Timeline>(options.created_since_nanos);
-  isolate()->AddGCPrologueCallback(&NoteCollection, &last_collection_nanos_, v8::kGCTypeAll);
+  isolate()->AddGCPrologueCallback(&NoteFullCollectionStart, &full_collections_,
+                                   v8::kGCTypeMarkSweepCompact);
+  isolate()->AddGCEpilogueCallback(&NoteFullCollectionEnd, &full_collections_,
+                                   v8::kGCTypeMarkSweepCompact);
   return true;
 }
 
 void Session::TickTimeline(const AnalysisOptions& nodes_own, bool after_full_collection) {
   if (timeline_ == nullptr) return;
+  if (!after_full_collection) {
+    // Only a full collection tells what is reachable: without one since the last point, a
+    // point would repeat it, or count what died in V8's old space since.
+    if (full_collections_.count == full_collections_at_last_point_) return;
+    timeline_options_.created_before_nanos = full_collections_.last_start_nanos;
+  } else {
+    timeline_options_.created_before_nanos = std::numeric_limits<int64_t>::max();
+  }
+  full_collections_at_last_point_ = full_collections_.count;
+  last_point_nanos_ = clock_.NowNanos();
   timeline_options_.kept_by_node = nodes_own.kept_by_node;
   timeline_options_.serialized_errors = nodes_own.serialized_errors;
-  timeline_options_.created_before_nanos =
-      after_full_collection ? std::numeric_limits<int64_t>::max() : last_collection_nanos_;
-  last_tick_nanos_ = clock_.NowNanos();
   tracker_.TallySites(timeline_options_, tally_);
   timeline_->Add(tally_);
 }

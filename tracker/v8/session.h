@@ -98,14 +98,22 @@ class Session {
   bool StartTimeline(const AnalysisOptions& options);
   // Null until started.
   Timeline* timeline() { return timeline_.get(); }
-  // One point of the timeline: what each site holds now, leaving out the stores that are Node's
-  // own (`nodes_own`' lists, see FillNodesOwn). Nothing before StartTimeline(). Between reports no collection
-  // is forced, so a tick counts only the records made before the last collection began: those
-  // have survived one, while most garbage dies young, before it (`after_full_collection`: a
-  // report's tick, which counts everything).
+  // One point of the timeline, leaving out the stores that are Node's own (`nodes_own`' lists,
+  // see FillNodesOwn); nothing before StartTimeline(). Only what a full collection found alive
+  // counts: right after one (`after_full_collection`), everything tracked; otherwise the
+  // records made before the latest full collection began, and no point at all when there has
+  // been none since the last point.
   void TickTimeline(const AnalysisOptions& nodes_own, bool after_full_collection);
-  // Whether V8 has collected garbage since the last tick.
-  bool CollectedSinceLastTick() const { return last_collection_nanos_ >= last_tick_nanos_; }
+
+  // The full collections V8 made on this isolate since the timeline started (isolate thread).
+  struct FullCollections {
+    uint64_t count = 0;
+    int64_t last_start_nanos = 0;  // clock()
+    int64_t last_pause_nanos = 0;
+  };
+  const FullCollections& full_collections() const { return full_collections_; }
+  // When the last point was added (clock()); 0 before the first.
+  int64_t last_point_nanos() const { return last_point_nanos_; }
 
   Tracker& tracker() { return tracker_; }
   FrameTable& frames() { return frames_; }
@@ -161,8 +169,9 @@ class Session {
   v8::Global<v8::Function> gc_function_;
   std::unique_ptr<Timeline> timeline_;
   AnalysisOptions timeline_options_;
-  int64_t last_collection_nanos_ = 0;  // when the latest collection began (clock_)
-  int64_t last_tick_nanos_ = 0;
+  FullCollections full_collections_;
+  uint64_t full_collections_at_last_point_ = 0;
+  int64_t last_point_nanos_ = 0;
   SiteTally tally_;  // reused by every tick
   SerializedErrors serialized_errors_;
 };
