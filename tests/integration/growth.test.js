@@ -62,7 +62,16 @@ test('a growing site is growing and a cache that filled early is steady, with th
   assert.deepStrictEqual([...series('grow')].sort((a, b) => a - b), series('grow'));
 });
 
-test('points count what has survived a collection: garbage of the same line is not counted', () => {
+test('a cache that evicts its oldest entries is steady at its size, and passes the gate', () => {
+  const { result, report: json } = report(['--slab-hunter-fail-on-growth=1kB', fixture, 'lru', '60']);
+  assert.strictEqual(result.status, 0, result.stderr);
+  const [lru] = entriesAt(json.bigBufferLeaks, 'growth.js', siteLine('growth.js', 'lru'));
+  assert.strictEqual(lru.amount, 20);
+  assert.strictEqual(lru.peakBytes, 20 * 5000);
+  assert.deepStrictEqual(lru.growth, { verdict: 'steady', bytesPerMinute: 0 });
+});
+
+test('points count what a full collection found reachable: garbage of the same line is not', () => {
   // Each step drops nine 60000-byte bodies and keeps one 64 KiB body through a subarray, all
   // made at one line: a point holding any dropped body is no multiple of 64 KiB.
   const steps = 30;
