@@ -76,6 +76,19 @@ TEST(TimelineTest, WhenFullTheSitesThatHeldMostStay) {
   EXPECT_EQ(timeline.dropped_sites(), 2u);
 }
 
+TEST(TimelineTest, ASiteLeftOutIsCountedOnceHoweverManyTicksSeeIt) {
+  Timeline timeline(0, {/*max_points=*/8, /*max_sites=*/2});
+  for (int tick = 1; tick <= 10; ++tick) {
+    timeline.Add(TallyAt(tick * kSecond, {0, 10, 20, 5}));  // site 3 never fits
+  }
+  EXPECT_EQ(timeline.dropped_sites(), 1u);
+  // Taken in again (it grew past the smallest kept), the site it replaced is the one left out.
+  timeline.Add(TallyAt(11 * kSecond, {0, 10, 20, 15}));
+  EXPECT_NE(timeline.Find({SiteKind::kBigBuffer, 3}), nullptr);
+  EXPECT_EQ(timeline.Find({SiteKind::kBigBuffer, 1}), nullptr);
+  EXPECT_EQ(timeline.dropped_sites(), 1u);
+}
+
 TEST(TimelineTest, RenumberedStacksAreFoundAgain) {
   Timeline timeline(0);
   timeline.Add(TallyAt(kSecond, {0, 0, 0, 9}));

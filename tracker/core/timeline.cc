@@ -72,13 +72,17 @@ void Timeline::AddToSite(SiteKey site, double bytes, int64_t at_nanos) {
     }
     return;
   }
-  ++dropped_sites_;
   // Full: a site that holds more than the smallest peak so far takes that site's place, so the
   // sites kept are those that held the most.
-  if (bytes <= smallest_peak_) return;
+  if (bytes <= smallest_peak_) {
+    left_out_.insert(site);
+    return;
+  }
   auto smallest = std::min_element(
       sites_.begin(), sites_.end(),
       [](const Series& a, const Series& b) { return a.peak_bytes < b.peak_bytes; });
+  left_out_.erase(site);
+  left_out_.insert(smallest->site);
   index_.erase(smallest->site);
   index_[site] = static_cast<size_t>(smallest - sites_.begin());
   *smallest = std::move(series);
@@ -160,6 +164,9 @@ void Timeline::AppendStackFields(std::vector<StackId*>& fields) {
 }
 
 void Timeline::Reindex() {
+  // The sites left out have no stack kept for them: their ids may now name other stacks.
+  dropped_before_reindex_ += left_out_.size();
+  left_out_.clear();
   index_.clear();
   for (size_t i = 0; i < sites_.size(); ++i) index_[sites_[i].site] = i;
 }

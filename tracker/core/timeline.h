@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/types/span.h"
 #include "tracker/core/frame_tree.h"
 #include "tracker/core/growth.h"
@@ -83,7 +84,9 @@ class Timeline {
   int64_t started_nanos() const { return started_nanos_; }
   size_t ticks() const { return ticks_; }
   size_t ticks_per_point() const { return ticks_per_point_; }
-  size_t dropped_sites() const { return dropped_sites_; }
+  // Sites seen that the timeline does not hold (each once; after stack ids were renumbered, a
+  // site left out before and after counts twice).
+  size_t dropped_sites() const { return dropped_before_reindex_ + left_out_.size(); }
   const TimelineLimits& limits() const { return limits_; }
   // Every point's time (the mean of its ticks'), the point being filled included.
   std::vector<int64_t> PointTimes() const;
@@ -117,7 +120,8 @@ class Timeline {
   std::vector<Series> sites_;
   absl::flat_hash_map<SiteKey, size_t> index_;
   double smallest_peak_ = 0;  // of sites_, once full
-  size_t dropped_sites_ = 0;
+  absl::flat_hash_set<SiteKey> left_out_;
+  size_t dropped_before_reindex_ = 0;
 };
 
 }  // namespace slab_hunter
