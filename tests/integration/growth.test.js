@@ -134,6 +134,23 @@ test('the growth gate fails a growing program naming its line, and passes a stea
   assert.strictEqual(slow.status, 0, slow.stderr);
 });
 
+test('a growth gate that cannot judge says so, and passes', () => {
+  const message = 'slab-hunter-node: growth budget not checked: no site has a growth verdict ' +
+    '(a verdict needs 8 points of the timeline: run longer, or set a shorter ' +
+    '--slab-hunter-timeline)\n';
+  // One point (the end-of-run report's own) for the one site.
+  const short = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-fail-on-growth=1kB', '-e',
+                     `globalThis.kept = Buffer.alloc(${kChunk})`]);
+  assert.strictEqual(short.status, 0, short.stderr);
+  assert.strictEqual(short.stderr, message);
+  const off = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-fail-on-growth=1kB',
+                   '--slab-hunter-timeline=0', '-e', `globalThis.kept = Buffer.alloc(${kChunk})`]);
+  assert.strictEqual(off.stderr, message);
+  // Nothing held: nothing to judge, nothing to say.
+  const clean = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-fail-on-growth=1kB', '-e', '1']);
+  assert.strictEqual(clean.stderr, '');
+});
+
 test('getLeakStats() entries carry peakBytes, peakAtMs and growth; no timeline with 0', () => {
   const script = `
     const getLeakStats = require('node:slab_hunter')(0);

@@ -209,7 +209,11 @@ BudgetVerdict CheckBudgets(absl::Span<const ThreadOverview> threads, const Budge
   verdict.big_buffer_leaks_over =
       budgets.big_buffer_leaks && totals.total_big_buffer_leaks > *budgets.big_buffer_leaks;
   verdict.slab_leaks_over = budgets.slab_leaks && totals.total_slab_leaks > *budgets.slab_leaks;
-  if (budgets.growth) verdict.growing = GrowingFasterThan(threads, *budgets.growth);
+  if (budgets.growth) {
+    verdict.growing = GrowingFasterThan(threads, *budgets.growth);
+    const SiteVerdictCount sites = CountSiteVerdicts(threads);
+    verdict.growth_unjudged = sites.sites > 0 && sites.judged == 0;
+  }
   return verdict;
 }
 

@@ -33,6 +33,9 @@ struct BudgetVerdict {
   bool big_buffer_leaks_over = false;
   bool slab_leaks_over = false;
   std::vector<GrowingSite> growing;  // the sites over the growth gate
+  // A growth gate was set and there were sites, but none had a verdict (too few points): the
+  // gate could not judge, which its user must be told.
+  bool growth_unjudged = false;
   bool exceeded() const { return big_buffer_leaks_over || slab_leaks_over || !growing.empty(); }
 };
 

@@ -89,4 +89,19 @@ std::vector<GrowingSite> GrowingFasterThan(absl::Span<const ThreadOverview> thre
   return growing;
 }
 
+SiteVerdictCount CountSiteVerdicts(absl::Span<const ThreadOverview> threads) {
+  SiteVerdictCount count;
+  auto add = [&count](const Growth& growth) {
+    ++count.sites;
+    if (growth.verdict != GrowthVerdict::kUnknown) ++count.judged;
+  };
+  for (const ThreadOverview& thread : threads) {
+    if (thread.overview == nullptr) continue;
+    for (const BigBufferLeak& entry : thread.overview->big_buffer_leaks) add(entry.growth);
+    for (const SlabLeak& entry : thread.overview->slab_leaks) add(entry.growth);
+    for (const PeakOnlySite& site : thread.overview->peak_only) add(site.growth);
+  }
+  return count;
+}
+
 }  // namespace slab_hunter

@@ -29,6 +29,14 @@ struct GrowingSite {
 
 // The sites (entries and peak-only ones) whose verdict is growing at more than
 // `bytes_per_minute`, fastest first.
+// How many sites the threads' reports hold (entries and peak-only sites), and how many of
+// them have a verdict other than unknown.
+struct SiteVerdictCount {
+  size_t sites = 0;
+  size_t judged = 0;
+};
+SiteVerdictCount CountSiteVerdicts(absl::Span<const ThreadOverview> threads);
+
 std::vector<GrowingSite> GrowingFasterThan(absl::Span<const ThreadOverview> threads,
                                            double bytes_per_minute);
 

@@ -207,6 +207,12 @@ bool EndOfRun::Finish() {
                  "sites:\n%s",
                  WholeBytes(settings.fail_on_growth), FormatGrowingSites(verdict.growing).c_str());
   }
+  if (verdict.growth_unjudged) {
+    std::fprintf(stderr,
+                 "slab-hunter-node: growth budget not checked: no site has a growth verdict (a "
+                 "verdict needs 8 points of the timeline: run longer, or set a shorter "
+                 "--slab-hunter-timeline)\n");
+  }
   if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
     std::fprintf(stderr,
                  "slab-hunter-node: leak budget exceeded (big-buffer leaks %llu bytes, budget %s; "
