@@ -24,7 +24,7 @@ function report(args) {
 }
 
 test('a growing site is growing and a cache that filled early is steady, with their peaks', () => {
-  const steps = 40;
+  const steps = 60;
   const { result, report: json } = report([fixture, 'grow', String(steps)]);
   assert.strictEqual(result.status, 0, result.stderr);
   assert.strictEqual(json.version, 2);
@@ -74,7 +74,7 @@ test('a cache that evicts its oldest entries is steady at its size, and passes t
 test('points count what a full collection found reachable: garbage of the same line is not', () => {
   // Each step drops nine 60000-byte bodies and keeps one 64 KiB body through a subarray, all
   // made at one line: a point holding any dropped body is no multiple of 64 KiB.
-  const steps = 30;
+  const steps = 60;
   const { result, report: json } = report([fixture, 'garbage', String(steps)]);
   assert.strictEqual(result.status, 0, result.stderr);
   const [body] = entriesAt(json.bigBufferLeaks, 'growth.js', siteLine('growth.js', 'body'));
@@ -109,24 +109,24 @@ test('the text names the peak-only site and gives each entry its growth line', (
                                 `big buffers at .*${escape(at('held'))}\\d+\\)?\n` +
                                 '    growth: \\w+.*; peak 655.4 kB at \\d+(\\.\\d)? s\n'));
   const grown = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-stack-depth=1',
-                     fixture, 'grow', '30']);
+                     fixture, 'grow', '60']);
   assert.strictEqual(grown.status, kBudgetExceeded);
-  assert.match(grown.stderr, new RegExp(`30 leaks of big buffers of avg size 65.5 kB \\(total: 2 MB\\) at .*${escape(at('grow'))}.*\n` +
+  assert.match(grown.stderr, new RegExp(`60 leaks of big buffers of avg size 65.5 kB \\(total: 3.9 MB\\) at .*${escape(at('grow'))}.*\n` +
                                         '    unreferenced: 0 B\n' +
-                                        '    retained by 30 view\\(s\\) of 2 MB at .*\n' +
-                                        '    growth: growing, \\+\\d+(\\.\\d)? MB/min; peak 2 MB at \\d+(\\.\\d)? s\n'));
+                                        '    retained by 60 view\\(s\\) of 3.9 MB at .*\n' +
+                                        '    growth: growing, \\+\\d+(\\.\\d)? MB/min; peak 3.9 MB at \\d+(\\.\\d)? s\n'));
   assert.match(grown.stderr, /\n    growth: steady, \+0 B\/min; peak 327\.7 kB at 0\.\d s\n/);
 });
 
 test('the growth gate fails a growing program naming its line, and passes a steady cache', () => {
-  const growing = run([...flags, '--slab-hunter-fail-on-growth=1MB', fixture, 'grow', '30']);
+  const growing = run([...flags, '--slab-hunter-fail-on-growth=1MB', fixture, 'grow', '60']);
   assert.strictEqual(growing.status, kBudgetExceeded, growing.stderr);
   const message = growing.stderr.slice(growing.stderr.indexOf('growth budget exceeded'));
   assert.match(message, /^growth budget exceeded \(1000000 bytes per minute\): growing sites:\n  \+\d+(\.\d)? MB\/min big buffers at /);
   assert.ok(message.includes(at('grow')), message);
   assert.ok(!message.includes(at('cache')), message);
 
-  const steady = run([...flags, '--slab-hunter-fail-on-growth=1', fixture, 'cache', '30']);
+  const steady = run([...flags, '--slab-hunter-fail-on-growth=1', fixture, 'cache', '60']);
   assert.strictEqual(steady.status, 0, steady.stderr);
   assert.strictEqual(steady.stderr, '');
   // Faster than the site grows: passes.
