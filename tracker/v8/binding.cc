@@ -137,7 +137,11 @@ void TimelineTick(const FunctionCallbackInfo<Value>& args) {
   if (session.timeline() == nullptr) return;
   const int64_t since_last_point = session.clock().NowNanos() - session.last_point_nanos();
   const bool collect = session.full_collections().last_pause_nanos * 20 <= since_last_point;
-  if (collect) CollectAllGarbageOnce(args.GetIsolate(), session);
+  if (collect) {
+    CollectAllGarbageOnce(args.GetIsolate(), session);
+  } else if (!session.FullCollectionSinceLastPoint()) {
+    return;  // no point to add: spare borrowing Node's read buffer
+  }
   AnalysisOptions nodes_own;
   FillNodesOwn(args.GetIsolate()->GetCurrentContext(), session, &nodes_own);
   session.TickTimeline(nodes_own, /*after_full_collection=*/collect);

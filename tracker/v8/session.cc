@@ -78,7 +78,7 @@ void Session::TickTimeline(const AnalysisOptions& nodes_own, bool after_full_col
   if (!after_full_collection) {
     // Only a full collection tells what is reachable: without one since the last point, a
     // point would repeat it, or count what died in V8's old space since.
-    if (full_collections_.count == full_collections_at_last_point_) return;
+    if (!FullCollectionSinceLastPoint()) return;
     timeline_options_.created_before_nanos = full_collections_.last_start_nanos;
   } else {
     timeline_options_.created_before_nanos = std::numeric_limits<int64_t>::max();

@@ -112,6 +112,10 @@ class Session {
     int64_t last_pause_nanos = 0;
   };
   const FullCollections& full_collections() const { return full_collections_; }
+  // Whether a full collection has come since the last point (without one, a tick adds none).
+  bool FullCollectionSinceLastPoint() const {
+    return full_collections_.count != full_collections_at_last_point_;
+  }
   // When the last point was added (clock()); 0 before the first.
   int64_t last_point_nanos() const { return last_point_nanos_; }
 
