@@ -112,9 +112,12 @@ test('small Buffers whose bytes live on the JS heap are tracked without material
   const tracked = probe("require('node:slab_hunter')(0);");
   assert.strictEqual(plain.status, 0, plain.stderr);
   assert.strictEqual(tracked.status, 0, tracked.stderr);
-  // Buffer.alloc(16) keeps its bytes on the JS heap: no backing store, tracked or not.
-  assert.strictEqual(Number(tracked.stdout), Number(plain.stdout));
-  assert.strictEqual(Number(tracked.stdout), 0);
+  // Buffer.alloc(16) keeps its bytes on the JS heap: no backing store, tracked or not. 2000
+  // materialised ones would be 32000 bytes; Node's own small ArrayBuffers may move a few bytes
+  // meanwhile (Node 24 freed 2 in one untracked run).
+  for (const { stdout } of [plain, tracked]) {
+    assert.ok(Math.abs(Number(stdout)) <= 64, stdout);
+  }
 });
 
 test('getLeakStats options are validated Node-style', () => {
