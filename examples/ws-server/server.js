@@ -3,7 +3,7 @@
 // Leak = growth, in a real WebSocket server (npm `ws`, installed by tools/setup_examples.sh).
 // The server keeps an audit log of every message's 16-byte header as a subarray of the message,
 // which keeps the whole 32 KiB message alive (the leak), and a cache of the last 50 payloads,
-// copied (it fills, then stays flat). Four clients in this process send for six seconds, then
+// copied (it fills, then stays flat). Four clients in this process send for seven seconds, then
 // everything closes and the program ends: by then the audit log is garbage, so the end-of-run
 // totals miss the leak, and only the timeline (peaks, growth) shows it:
 //
@@ -27,7 +27,7 @@ const kPayloadBytes = 32 * 1024;
 const kCachedPayloads = 50;
 const kClients = 4;
 const kSendEveryMs = 25;
-const kLoadMs = 6000;
+const kLoadMs = 7000;
 
 const auditMode = process.argv[2] || 'subarray';
 if (auditMode !== 'subarray' && auditMode !== 'parsed') {
