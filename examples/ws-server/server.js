@@ -47,7 +47,8 @@ function startServer() {
     if (recentPayloads.size === kCachedPayloads) {
       recentPayloads.delete(recentPayloads.keys().next().value);
     }
-    recentPayloads.set(`${client}:${sequence}`, Buffer.from(message.subarray(kHeaderBytes)));
+    const payload = message.subarray(kHeaderBytes);
+    recentPayloads.set(`${client}:${sequence}`, Buffer.from(payload));
   }
 
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

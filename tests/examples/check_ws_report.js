@@ -10,7 +10,7 @@ const fs = require('node:fs');
 // server.js's lines: the audit's `subarray` of every message (the leak) and the copy each
 // cached payload is (the cache); its constants: 50 cached payloads of 32 KiB.
 const kLeakLine = 42;
-const kCacheLine = 50;
+const kCacheLine = 51;
 const kCachedPayloads = 50;
 const kPayloadBytes = 32 * 1024;
 
