@@ -11,13 +11,16 @@
 //   slab-hunter-node --slab-hunter-leak-cutoff=0 --slab-hunter-timeline=100 \
 //     --slab-hunter-fail-on-growth=10MB --slab-hunter-stack-depth=1 examples/ws-server/server.js
 //
-// The leak's memory is what the socket read (`at <native>`: no JS runs when Node reads it) or,
-// for a message split over two reads, the Buffer ws's receiver joins it into (ws's
-// lib/receiver.js): neither names this file. The site that does is the audit's `subarray`
-// (a slab-retainer site, the views that keep those stores). --slab-hunter-stack-depth=1 makes
-// it one site whatever path through ws and Node's streams delivered the message.
+// Which line the report names: the leak's memory is what the socket read (`at <native>`: no JS
+// runs when Node reads) or, for a message split over two reads, the Buffer ws's receiver joins
+// it into (node_modules/ws/lib/receiver.js); neither is this file. The views that keep that
+// memory are: the audit's `subarray` below, a slab-retainer site whose first frame is its line
+// at any stack depth. --slab-hunter-stack-depth=1 keeps the text to that line, and the site one
+// whatever path led to it (a site is a whole stack, and ws can deliver a message at once or
+// from a setImmediate).
 //
-// `server.js parsed` keeps what the header says rather than the header itself: no leak.
+// `server.js parsed` keeps what the header says rather than the header itself: no Buffer is
+// kept per message, nothing grows.
 
 const { WebSocket, WebSocketServer } = require('ws');
 
