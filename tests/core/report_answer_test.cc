@@ -109,6 +109,21 @@ TEST_F(AnswerTest, TheAnswerNamesTheLinesGrowingFirstWithTheirFix) {
             "--slab-hunter-show-internals lists them)\n");
 }
 
+// A short run's timeline has too few points for any verdict: the answer says so once, rather
+// than "unknown" on every line.
+TEST_F(AnswerTest, NoVerdictYetIsSaidOnce) {
+  LeakOverview overview;
+  const StackId site = builder_.StackOf({MakeFrame("", "/app/leaky.js", 5, 24)});
+  overview.big_buffer_leaks.push_back({{site, 5}, 327680});
+  overview.big_buffer_leaks.back().peak = SitePeak{327680, 0};
+  const ThreadOverview thread = Main(overview);
+  EXPECT_EQ(FormatAnswer(absl::MakeConstSpan(&thread, 1)),
+            "slab-hunter-node: 1 site keeps memory the program may not need (big buffers "
+            "327.7 kB, slab retainers 0 B); growth not known yet (a verdict needs 8 points of "
+            "the timeline):\n"
+            "  327.7 kB  big buffers at /app/leaky.js:5:24\n");
+}
+
 TEST_F(AnswerTest, NothingKeptSaysSo) {
   const LeakOverview overview;
   const ThreadOverview thread = Main(overview);

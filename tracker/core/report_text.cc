@@ -308,26 +308,33 @@ std::string FormatAnswer(absl::Span<const ThreadOverview> threads, const TextOpt
   }
   const bool has_timeline = std::any_of(rows.begin(), rows.end(),
                                         [](const AnswerRow& row) { return row.entry->peak; });
+  const bool judged = std::any_of(rows.begin(), rows.end(), [](const AnswerRow& row) {
+    return row.entry->growth.verdict != GrowthVerdict::kUnknown;
+  });
   const size_t growing = std::count_if(rows.begin(), rows.end(), IsGrowing);
   std::string out = absl::StrCat(
       "slab-hunter-node: ", rows.size(), rows.size() == 1 ? " site keeps" : " sites keep",
       " memory the program may not need (big buffers ", FormatBytes(big_buffer_bytes),
       ", slab retainers ", FormatBytes(slab_bytes), ")");
-  if (has_timeline) absl::StrAppend(&out, "; ", growing, " growing");
+  if (judged) {
+    absl::StrAppend(&out, "; ", growing, " growing");
+  } else if (has_timeline) {
+    out += "; growth not known yet (a verdict needs 8 points of the timeline)";
+  }
   out += ":\n";
   const size_t shown = std::min(rows.size(), kAnswerSiteLines);
   size_t bytes_width = 0;
   size_t growth_width = 0;
   for (size_t i = 0; i < shown; ++i) {
     bytes_width = std::max(bytes_width, FormatBytes(std::round(rows[i].bytes)).size() + 2);
-    if (has_timeline) {
+    if (judged) {
       growth_width = std::max(growth_width, GrowthText(rows[i].entry->growth).size() + 2);
     }
   }
   for (size_t i = 0; i < shown; ++i) {
     const AnswerRow& row = rows[i];
     absl::StrAppend(&out, "  ", Padded(FormatBytes(std::round(row.bytes)), bytes_width),
-                    has_timeline ? Padded(GrowthText(row.entry->growth), growth_width) : "",
+                    judged ? Padded(GrowthText(row.entry->growth), growth_width) : "",
                     SiteKindText(row.kind), " ",
                     FirstLine(FormatStack(*row.thread->frames, *row.thread->stacks,
                                           row.entry->stack)));
