@@ -6,6 +6,13 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 const OTHER_COLOUR = '#9aa0a6';
 const TOP_SITES = 8;
 const siteCharts = [];
+// Each site keeps one colour in every chart it is in.
+const siteColours = new Map();
+
+function colourOf(key) {
+  if (!siteColours.has(key)) siteColours.set(key, PALETTE[siteColours.size % PALETTE.length]);
+  return siteColours.get(key);
+}
 
 function withAlpha(hex, alpha) {
   const value = parseInt(hex.slice(1), 16);
@@ -27,7 +34,7 @@ function highlightSite(selectedKey) {
   }
 }
 
-function chartOptions(stacked, onLegendClick) {
+function chartOptions(times, stacked, onLegendClick) {
   return {
     animation: false,
     responsive: true,
@@ -35,7 +42,7 @@ function chartOptions(stacked, onLegendClick) {
     interaction: { mode: 'index', intersect: false },
     elements: { point: { radius: 0, hitRadius: 6 }, line: { tension: 0 } },
     scales: {
-      x: { type: 'linear', title: { display: true, text: 'time since tracking began' },
+      x: { type: 'linear', min: 0, max: times.length > 0 ? times[times.length - 1] : undefined, title: { display: true, text: 'time since tracking began' },
            ticks: { callback: (value) => `${value} s`, maxTicksLimit: 8 } },
       y: { stacked, beginAtZero: true, ticks: { callback: (value) => formatBytes(value), maxTicksLimit: 6 } },
     },
@@ -60,8 +67,8 @@ function chartCard(container, title, subtitle) {
 function siteDatasets(sites, times) {
   const ranked = [...sites].sort((a, b) => Math.max(...b.bytes) - Math.max(...a.bytes));
   const points = (values) => values.map((y, i) => ({ x: times[i], y }));
-  const datasets = ranked.slice(0, TOP_SITES).map((site, i) => ({
-    label: site.label, siteKey: site.key, baseColour: PALETTE[i], data: points(site.bytes),
+  const datasets = ranked.slice(0, TOP_SITES).map((site) => ({
+    label: site.label, siteKey: site.key, baseColour: colourOf(site.key), data: points(site.bytes),
   }));
   const rest = ranked.slice(TOP_SITES);
   if (rest.length > 0) {
@@ -89,7 +96,7 @@ function renderTimeline(group, container, onSelect) {
     const canvas = chartCard(container, title, `stacked; top ${Math.min(sites.length, TOP_SITES)} of ${sites.length}`);
     canvas.dataset.kind = kind;
     siteCharts.push(new Chart(canvas, {
-      type: 'line', data: { datasets: siteDatasets(sites, times) }, options: chartOptions(true, legendClick),
+      type: 'line', data: { datasets: siteDatasets(sites, times) }, options: chartOptions(times, true, legendClick),
     }));
   }
   const totals = timeline.totals || {};
@@ -103,7 +110,7 @@ function renderTimeline(group, container, onSelect) {
     type: 'line',
     data: { datasets: [totalSeries('big buffers', totals.bigBufferLeaks || [], '#1f5fa8'),
                        totalSeries('slab retainers', totals.slabLeaks || [], '#c2410c')] },
-    options: chartOptions(false, null),
+    options: chartOptions(times, false, null),
   });
 }
 

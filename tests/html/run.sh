@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The HTML report in a real browser: tests/html/run.sh BINARY [OUTPUT_DIR]
+# Runs tests/html/fixture.js under BINARY for its JSON report, turns it into the HTML page, and
+# has Debian's Chromium (driven by playwright-core, pinned in package-lock.json) load it from
+# file:// and check it (check_page.mjs). Screenshots go to OUTPUT_DIR (default
+# .cache/test-output/html). Installs Chromium with apt-get when missing (as root).
+set -euo pipefail
+binary=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+output=$(realpath -m "${2:-$top/.cache/test-output/html}")
+
+if [ ! -x /usr/bin/chromium ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "html: /usr/bin/chromium is missing; install it as root: apt-get install -y chromium" >&2; exit 1; }
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+# playwright-core 1.65 needs Node 20 or later: the machine's own node runs the check, not BINARY.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "html: node $(node --version) is too old for playwright-core (needs 20+)" >&2; exit 1; }
+
+deps="$top/.cache/html-test"
+mkdir -p "$deps"
+if ! cmp -s "$here/package-lock.json" "$deps/package-lock.json" || [ ! -d "$deps/node_modules/playwright-core" ]; then
+  cp "$here/package.json" "$here/package-lock.json" "$deps/"
+  (cd "$deps" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+cp "$here/check_page.mjs" "$deps/"
+
+(cd "$top" && bazel build --noshow_progress //tests/html:render_html 2>/dev/null)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$here/fixture.js" "$work/"
+line_of() { grep -n "site:$1\$" "$work/fixture.js" | cut -d: -f1; }
+"$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-timeline=100 \
+  --slab-hunter-report="$work/report.json" "$work/fixture.js"
+"$top/bazel-bin/tests/html/render_html" < "$work/report.json" > "$work/report.html"
+
+mkdir -p "$output"
+node "$deps/check_page.mjs" "$work/report.html" "$output" \
+  "$(line_of packet)" "$(line_of header)" "$(line_of cache)"
