@@ -1,7 +1,9 @@
 // The HTML report in a real browser: loads the page from file:// in Debian's Chromium and checks
 // it against what tests/html/fixture.js is known to do (a growing packet log: packets kept by
 // their headers; a steady cache), then writes screenshots at a laptop's and a phone's size.
-// Usage: node check_page.mjs <report.html> <output dir> <packet line> <header line> <cache line>
+// Also checks the pages of a run without a timeline and of a run that leaks nothing.
+// Usage: node check_page.mjs <output dir> <fixture's page> <its page without a timeline>
+//          <a clean run's page> <packet line> <header line> <cache line>
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +11,11 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const [page_path, output_dir, packetLine, headerLine, cacheLine] = process.argv.slice(2);
+const [output_dir, fixturePage, noTimelinePage, cleanPage, packetLine, headerLine, cacheLine] = process.argv.slice(2);
+const urlOf = (path) => pathToFileURL(resolve(path)).href;
 const packet = `fixture.js:${packetLine}`;
 const header = `fixture.js:${headerLine}`;
 const cache = `fixture.js:${cacheLine}`;
-const url = pathToFileURL(resolve(page_path)).href;
 mkdirSync(output_dir, { recursive: true });
 
 const profile = mkdtempSync(join(tmpdir(), 'html-test-profile-'));
@@ -40,6 +42,7 @@ async function check(name, body) {
 try {
   const page = browser.pages()[0] ?? await browser.newPage();
   const problems = [];
+  let url = urlOf(fixturePage);
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('request', (request) => { if (request.url() !== url) problems.push(`request: ${request.url()}`); });
@@ -101,6 +104,23 @@ try {
     assert.deepEqual(await styles(), before);
   });
 
+  await check("clicking a legend entry highlights that site's series", async () => {
+    const point = await page.$eval('canvas[data-kind="bigBuffer"]', (canvas, label) => {
+      const chart = Chart.getChart(canvas);
+      const hit = chart.legend.legendHitBoxes[chart.data.datasets.findIndex((d) => d.label === label)];
+      const rect = canvas.getBoundingClientRect();
+      return { x: rect.left + hit.left + hit.width / 2, y: rect.top + hit.top + hit.height / 2 };
+    }, packet);
+    await page.mouse.click(point.x, point.y);
+    const widths = await page.$eval('canvas[data-kind="bigBuffer"]', (canvas) =>
+      Object.fromEntries(Chart.getChart(canvas).data.datasets.map((d) => [d.label, d.borderWidth])));
+    assert.deepEqual(widths, { [packet]: 3, [cache]: 1.5 });
+    assert.deepEqual(await page.$$eval('#entries tr.selected .site-label', (labels) => labels.map((l) => l.textContent)),
+      [packet]);
+    await page.mouse.click(point.x, point.y);
+    assert.equal(await page.$$eval('#entries tr.selected', (rows) => rows.length), 0);
+  });
+
   await check('sorting by a column reorders the table', async () => {
     await page.click('#entries th button[data-column="site"]');
     const ascending = [packet, header, cache].sort((a, b) => a.localeCompare(b));
@@ -121,7 +141,29 @@ try {
   });
   await page.screenshot({ path: join(output_dir, 'report-390x844.png') });
   await page.screenshot({ path: join(output_dir, 'report-390x844-full.png'), fullPage: true });
-  await check('still no console errors, page errors or requests', async () => {
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  url = urlOf(noTimelinePage);
+  await page.goto(url, { waitUntil: 'load' });
+  await check('without a timeline: no chart, a note, the entries with unknown growth', async () => {
+    assert.equal(await page.$$eval('canvas', (canvases) => canvases.length), 0);
+    assert.match(await page.textContent('#charts'), /No timeline in this report/);
+    const growth = await rows();
+    assert.deepEqual(growth.map(([label]) => label).sort(), [packet, header, cache].sort());
+    for (const [, , verdict] of growth) assert.equal(verdict, 'unknown');
+  });
+  await page.screenshot({ path: join(output_dir, 'report-no-timeline-1280x800.png') });
+
+  url = urlOf(cleanPage);
+  await page.goto(url, { waitUntil: 'load' });
+  await check('a run that holds nothing says so', async () => {
+    assert.match(await page.textContent('#headline'), /^No Buffer memory is held past the leak cut-off/);
+    assert.equal(await page.textContent('#entries tbody'), 'No entries.');
+    assert.deepEqual(await page.$$eval('canvas', (canvases) => canvases.map((c) => c.dataset.kind)), ['totals']);
+  });
+  await page.screenshot({ path: join(output_dir, 'report-clean-1280x800.png') });
+
+  await check('no console errors, page errors or requests on any page', async () => {
     assert.deepEqual(problems, []);
   });
 } finally {

@@ -21,6 +21,13 @@ function growthBadge(growth) {
   return element('span', { class: `verdict verdict-${verdict}`, text: `${verdict}${rate}` });
 }
 
+// ", kept by views from a.js:3": the lines whose views hold the entry's memory, when not its own.
+function keptBy(entry) {
+  const others = [...new Set((entry.retainers || []).map((retainer) => retainer.label))]
+    .filter((label) => label !== entry.label);
+  return others.length === 0 ? '' : `, kept by views from ${others.slice(0, 2).join(', ')}${others.length > 2 ? ', …' : ''}`;
+}
+
 // Entries to name in the answer: growing ones first, then by bytes; Node's own internals last.
 function answerOrder(entries) {
   const growing = (entry) => (entry.growth && entry.growth.verdict === 'growing' ? 1 : 0);
@@ -52,7 +59,7 @@ function renderAnswer(model, container) {
       const advice = HINT_ADVICE[entry.hint];
       return element('li', {},
         element('code', { class: 'site-label', text: entry.label }),
-        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]} `,
+        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}${keptBy(entry)} `,
         growthBadge(entry.growth),
         entry.nodeInternal ? element('span', { class: 'tag', text: 'Node internal' }) : null,
         advice ? element('span', { class: 'advice' }, element('strong', { text: 'Fix: ' }), advice) : null);

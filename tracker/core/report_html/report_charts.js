@@ -43,7 +43,7 @@ function chartOptions(times, stacked, onLegendClick) {
     elements: { point: { radius: 0, hitRadius: 6 }, line: { tension: 0 } },
     scales: {
       x: { type: 'linear', min: 0, max: times.length > 0 ? times[times.length - 1] : undefined, title: { display: true, text: 'time since tracking began' },
-           ticks: { callback: (value) => `${value} s`, maxTicksLimit: 8 } },
+           ticks: { callback: (value) => formatSeconds(value * 1000), maxTicksLimit: 8, includeBounds: false } },
       y: { stacked, beginAtZero: true, ticks: { callback: (value) => formatBytes(value), maxTicksLimit: 6 } },
     },
     plugins: {

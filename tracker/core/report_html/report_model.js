@@ -44,6 +44,11 @@ function frameFromLocation(location) {
   return { function: match[1] || '', file: match[2], line: Number(match[3]), column: Number(match[4]) };
 }
 
+// A site's or retainer's first frame: its structured one when the report has it.
+function firstFrameOf(site) {
+  return (site.frames && site.frames[0]) || frameFromLocation(site.location);
+}
+
 // Paths shortened by the directory every located file shares, so labels read "app.js:12".
 function commonDirectory(files) {
   const paths = files.filter((file) => file.includes('/') && !file.startsWith('node:'));
@@ -70,7 +75,7 @@ function buildModel(report) {
     ...entry,
     kind,
     bytes: kind === 'bigBuffer' ? entry.totalSize : entry.normalisedTotalLeakedBytes,
-    frame: (entry.frames && entry.frames[0]) || frameFromLocation(entry.location),
+    frame: firstFrameOf(entry),
     key: siteKey(entry.pid, entry.threadId, kind, entry.location),
   });
   const entries = [
@@ -79,7 +84,7 @@ function buildModel(report) {
   ];
   const peakOnly = (report.peakOnlySites || []).map((site) => ({
     ...site,
-    frame: (site.frames && site.frames[0]) || frameFromLocation(site.location),
+    frame: firstFrameOf(site),
     key: siteKey(site.pid, site.threadId, site.kind, site.location),
   }));
   const timelineSources = processes
@@ -96,14 +101,21 @@ function buildModel(report) {
         }))
       : [],
   }));
-  const files = [...entries, ...peakOnly, ...groups.flatMap((group) => group.sites)].flatMap((site) => [
+  const sites = [...entries, ...peakOnly, ...groups.flatMap((group) => group.sites)];
+  const files = sites.flatMap((site) => [
     site.frame.file,
-    ...(site.retainers || []).map((retainer) => frameFromLocation(retainer.location).file),
+    ...(site.retainers || []).map((retainer) => firstFrameOf(retainer).file),
   ]);
   const directory = commonDirectory(files);
-  const label = (frame) =>
-    `${frame.file.startsWith(directory) ? frame.file.slice(directory.length) : frame.file}:${frame.line}`;
-  for (const site of [...entries, ...peakOnly, ...groups.flatMap((group) => group.sites)]) site.label = label(site.frame);
+  const label = (frame) => {
+    const file = frame.file.startsWith(directory) ? frame.file.slice(directory.length) : frame.file;
+    return frame.line ? `${file}:${frame.line}` : file;  // "<native>" has no line
+  };
+  for (const site of sites) site.label = label(site.frame);
+  for (const entry of entries) {
+    entry.retainers = (entry.retainers || []).map((retainer) =>
+      ({ ...retainer, label: label(firstFrameOf(retainer)) }));
+  }
   const threadIds = new Set([...entries, ...peakOnly].map((entry) => entry.threadId ?? 0));
   return {
     report,
@@ -111,7 +123,6 @@ function buildModel(report) {
     peakOnly,
     groups,
     directory,
-    label,
     showThreads: threadIds.size > 1 || [...threadIds].some((id) => id !== 0) || (report.threads || []).length > 1,
     showProcesses: processes !== null,
   };

@@ -50,7 +50,7 @@ function detailsCell(entry, model, span) {
     retainers.length > 0 ? element('ul', { class: 'retainers' }, retainers.map((retainer) =>
       element('li', {},
         `${retainer.amount} view${retainer.amount === 1 ? '' : 's'} of ${formatBytes(retainer.bytes)} at `,
-        element('code', { class: 'site-label', text: model.label(frameFromLocation(retainer.location)) }),
+        element('code', { class: 'site-label', text: retainer.label }),
         element('details', {}, element('summary', { text: 'stack' }), stackList(retainer.location))))) : null,
     (entry.heapViews || []).length > 0 ? element('h3', { text: 'Heap views' }) : null,
     (entry.heapViews || []).length > 0 ? element('ul', { class: 'retainers' }, entry.heapViews.map((view) =>
