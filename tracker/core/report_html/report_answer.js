@@ -28,42 +28,59 @@ function keptBy(entry) {
   return others.length === 0 ? '' : `, kept by views from ${others.slice(0, 2).join(', ')}${others.length > 2 ? ', …' : ''}`;
 }
 
-// Entries to name in the answer: growing ones first, then by bytes; Node's own internals last.
+// " in thread 2", " in process 41": said when the report covers more than one.
+function whereElse(entry, model) {
+  return (model.showProcesses && entry.pid != null ? ` in process ${entry.pid}` : '') +
+    (model.showThreads ? ` in thread ${entry.threadId ?? 0}` : '');
+}
+
+// Entries to name in the answer: growing ones first, then by bytes.
 function answerOrder(entries) {
   const growing = (entry) => (entry.growth && entry.growth.verdict === 'growing' ? 1 : 0);
-  return [...entries].sort(
-    (a, b) => (a.nodeInternal ? 1 : 0) - (b.nodeInternal ? 1 : 0) || growing(b) - growing(a) || b.bytes - a.bytes);
+  return [...entries].sort((a, b) => growing(b) - growing(a) || b.bytes - a.bytes);
 }
 
 function renderAnswer(model, container) {
   const { report, entries } = model;
   const totals = report.totals || {};
-  const growing = entries.filter((entry) => entry.growth && entry.growth.verdict === 'growing');
+  // Node's own internals are listed apart: the answer is about the program's lines.
+  const own = entries.filter((entry) => !entry.nodeInternal);
+  const internals = entries.filter((entry) => entry.nodeInternal);
+  const growing = own.filter((entry) => entry.growth && entry.growth.verdict === 'growing');
   const headline = element('p', { class: 'headline', id: 'headline' });
-  if (entries.length === 0) {
+  if (own.length === 0) {
     headline.textContent = 'No Buffer memory is held past the leak cut-off: nothing to fix.';
   } else {
-    const lines = new Set(entries.map((entry) => entry.label)).size;
+    const lines = new Set(own.map((entry) => entry.label)).size;
     headline.textContent =
       `${formatBytes(totals.unreferencedBytes || 0)} of Buffer memory is held but unused, at ${lines} ` +
       `line${lines === 1 ? '' : 's'}; ` +
-      (growing.length === 0
-        ? 'none is growing.'
-        : `${growing.length} ${growing.length === 1 ? 'site is' : 'sites are'} growing.`);
+      (growing.length > 0
+        ? `${growing.length} ${growing.length === 1 ? 'site is' : 'sites are'} growing.`
+        : own.every((entry) => !entry.growth || entry.growth.verdict === 'unknown')
+          ? `whether any is growing is unknown (${model.groups.some((group) => group.timeline)
+              ? 'too few timeline points' : 'no timeline'}).`
+          : 'none is growing.');
   }
   container.append(headline);
 
-  const top = answerOrder(entries).slice(0, 5);
+  const top = answerOrder(own).slice(0, 5);
   if (top.length > 0) {
     container.append(element('ol', { class: 'findings', id: 'findings' }, top.map((entry) => {
       const advice = HINT_ADVICE[entry.hint];
       return element('li', {},
         element('code', { class: 'site-label', text: entry.label }),
-        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}${keptBy(entry)} `,
+        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}${whereElse(entry, model)}${keptBy(entry)} `,
         growthBadge(entry.growth),
-        entry.nodeInternal ? element('span', { class: 'tag', text: 'Node internal' }) : null,
         advice ? element('span', { class: 'advice' }, element('strong', { text: 'Fix: ' }), advice) : null);
     })));
+  }
+
+  if (internals.length > 0) {
+    const bytes = internals.reduce((sum, entry) => sum + entry.bytes, 0);
+    container.append(element('p', { class: 'note', text:
+      `Not counted above: Node's own modules hold ${formatBytes(bytes)} at ${internals.length} ` +
+      `site${internals.length === 1 ? '' : 's'} (Buffers made while loading; listed under "Node internals").` }));
   }
 
   const budgets = report.budgets || {};

@@ -5,6 +5,7 @@
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
 const OTHER_COLOUR = '#9aa0a6';
 const TOP_SITES = 8;
+const axisSeconds = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 const siteCharts = [];
 // Each site keeps one colour in every chart it is in.
 const siteColours = new Map();
@@ -43,7 +44,7 @@ function chartOptions(times, stacked, onLegendClick) {
     elements: { point: { radius: 0, hitRadius: 6 }, line: { tension: 0 } },
     scales: {
       x: { type: 'linear', min: 0, max: times.length > 0 ? times[times.length - 1] : undefined, title: { display: true, text: 'time since tracking began' },
-           ticks: { callback: (value) => formatSeconds(value * 1000), maxTicksLimit: 8, includeBounds: false } },
+           ticks: { callback: (value) => `${axisSeconds.format(value)} s`, maxTicksLimit: 8, includeBounds: false } },
       y: { stacked, beginAtZero: true, ticks: { callback: (value) => formatBytes(value), maxTicksLimit: 6 } },
     },
     plugins: {
@@ -55,11 +56,12 @@ function chartOptions(times, stacked, onLegendClick) {
   };
 }
 
-function chartCard(container, title, subtitle) {
+// `tall` leaves the plot its height under a legend of many sites.
+function chartCard(container, title, subtitle, tall) {
   const canvas = element('canvas', { role: 'img', 'aria-label': title });
   container.append(element('figure', { class: 'chart-card' },
     element('figcaption', {}, element('strong', { text: title }), subtitle ? element('span', { text: subtitle }) : null),
-    element('div', { class: 'chart-box' }, canvas)));
+    element('div', { class: tall ? 'chart-box tall' : 'chart-box' }, canvas)));
   return canvas;
 }
 
@@ -93,13 +95,19 @@ function renderTimeline(group, container, onSelect) {
     const sites = group.sites.filter((site) => site.kind === kind);
     if (sites.length === 0) continue;
     const title = `${kind === 'bigBuffer' ? 'Big buffers' : 'Slab retainers'} held, by site`;
-    const canvas = chartCard(container, title, `stacked; top ${Math.min(sites.length, TOP_SITES)} of ${sites.length}`);
+    const canvas = chartCard(container, title, `stacked; top ${Math.min(sites.length, TOP_SITES)} of ${sites.length}`,
+      sites.length > 4);
     canvas.dataset.kind = kind;
     siteCharts.push(new Chart(canvas, {
       type: 'line', data: { datasets: siteDatasets(sites, times) }, options: chartOptions(times, true, legendClick),
     }));
   }
   const totals = timeline.totals || {};
+  const held = [...(totals.bigBufferLeaks || []), ...(totals.slabLeaks || [])].some((bytes) => bytes > 0);
+  if (!held && group.sites.length === 0) {
+    container.append(element('p', { class: 'note', text: 'Nothing was held at any point of the timeline.' }));
+    return;
+  }
   const totalSeries = (label, values, colour) => ({
     label, data: values.map((y, i) => ({ x: times[i], y })), borderColor: colour,
     backgroundColor: withAlpha(colour, 0.15), borderWidth: 2, fill: false,
@@ -122,15 +130,18 @@ function renderCharts(model, container, onSelect) {
     section.append(grid);
     container.append(section);
     if (!group.timeline) {
-      grid.append(element('p', { class: 'note', text:
-        'No timeline in this report (it was made with --slab-hunter-timeline=0).' }));
+      grid.append(element('p', { class: 'note', text: model.showProcesses
+        ? 'No timeline for this process (it ran with --slab-hunter-timeline=0).'
+        : 'No timeline in this report (it was made with --slab-hunter-timeline=0).' }));
       continue;
     }
     const { timeline } = group;
     renderTimeline(group, grid, onSelect);
     const dropped = timeline.droppedSites ? `; ${timeline.droppedSites} sites left out (more than ${timeline.maxSites})` : '';
+    const thread = timeline.threadId === 0 ? 'The main thread' : `Thread ${timeline.threadId}`;
+    const points = timeline.atMs.length;
     section.append(element('p', { class: 'note', text:
-      `Thread ${timeline.threadId}'s timeline: ${timeline.atMs.length} points from ${timeline.ticks} ticks` +
+      `${thread}'s timeline: ${points} point${points === 1 ? '' : 's'} from ${timeline.ticks} ticks` +
       `${timeline.ticksPerPoint > 1 ? ` (each point the mean of ${timeline.ticksPerPoint})` : ''}${dropped}.` }));
   }
 }

@@ -24,8 +24,7 @@ function renderFooter(model, footer) {
   footer.append(
     element('p', { text:
       `Leak cut-off ${settings.leakCutoffMs} ms, big-buffer cut-off ${formatBytes(settings.bigBufferCutoff || 0)}, ` +
-      `${settings.stackDepth} frames per stack. Threads: ${threads || 'none'}.` +
-      (model.directory ? ` Paths are relative to ${model.directory}` : '') }),
+      `${settings.stackDepth} frames per stack. Threads: ${threads || 'none'}.` }),
     element('p', { text:
       `Report schema ${report.schema} version ${report.version}. Charts by Chart.js ${Chart.version} (MIT).` }));
 }

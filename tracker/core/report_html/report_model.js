@@ -49,17 +49,28 @@ function firstFrameOf(site) {
   return (site.frames && site.frames[0]) || frameFromLocation(site.location);
 }
 
-// Paths shortened by the directory every located file shares, so labels read "app.js:12".
-function commonDirectory(files) {
-  const paths = files.filter((file) => file.includes('/') && !file.startsWith('node:'));
-  if (paths.length === 0) return '';
-  let prefix = paths[0].slice(0, paths[0].lastIndexOf('/') + 1);
-  for (const path of paths) {
-    while (prefix && !path.startsWith(prefix)) {
-      prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
+// Each file's shortest tail of path segments that no other file of the report ends with, so
+// labels read "app.js:12" and two index.js files become "a/index.js" and "b/index.js"; Node's
+// own modules keep their names ("node:internal/url").
+function shortFileNames(files) {
+  const distinct = [...new Set(files)];
+  const segmentsOf = new Map(distinct.map((file) => [file, file.split('/')]));
+  const tail = (file, count) => segmentsOf.get(file).slice(-count).join('/');
+  const names = new Map();
+  for (const file of distinct) {
+    if (file.startsWith('node:')) {  // Node's own modules: short already, and telling
+      names.set(file, file);
+      continue;
     }
+    const segments = segmentsOf.get(file);
+    let count = 1;
+    while (count < segments.length &&
+           distinct.some((other) => other !== file && (other === tail(file, count) || other.endsWith(`/${tail(file, count)}`)))) {
+      count++;
+    }
+    names.set(file, tail(file, count));
   }
-  return prefix;
+  return names;
 }
 
 // A site's identity across the entries and the timelines: its process, thread, kind and stack.
@@ -106,9 +117,9 @@ function buildModel(report) {
     site.frame.file,
     ...(site.retainers || []).map((retainer) => firstFrameOf(retainer).file),
   ]);
-  const directory = commonDirectory(files);
+  const shortNames = shortFileNames(files);
   const label = (frame) => {
-    const file = frame.file.startsWith(directory) ? frame.file.slice(directory.length) : frame.file;
+    const file = shortNames.get(frame.file) ?? frame.file;
     return frame.line ? `${file}:${frame.line}` : file;  // "<native>" has no line
   };
   for (const site of sites) site.label = label(site.frame);
@@ -122,7 +133,6 @@ function buildModel(report) {
     entries,
     peakOnly,
     groups,
-    directory,
     showThreads: threadIds.size > 1 || [...threadIds].some((id) => id !== 0) || (report.threads || []).length > 1,
     showProcesses: processes !== null,
   };
