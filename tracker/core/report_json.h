@@ -48,6 +48,8 @@ struct ReportSettings {
   double big_buffer_cutoff = 0;
   int stack_depth = 0;
   Budgets budgets;
+  // The text lists Node's own module constants instead of one line for them (TextOptions).
+  bool show_internals = false;
 };
 
 // Entries checked in the heap also get "heapViews": [{"type", "retainerPath"}]. Every entry
