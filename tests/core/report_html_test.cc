@@ -4,6 +4,9 @@
 #include <string_view>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
+#include "tracker/core/report_files.h"
+#include "tracker/core/report_json.h"
 
 namespace slab_hunter {
 namespace {
@@ -54,6 +57,24 @@ TEST(FormatHtmlTest, InlinesChartJsTheStyleAndTheScriptAndFetchesNothing) {
   EXPECT_EQ(page.find("<link"), std::string::npos);
   EXPECT_NE(page.find("default-src 'none'"), std::string::npos);
   EXPECT_GT(page.size(), 200000u);  // Chart.js alone is ~210 kB
+}
+
+TEST(ReportFilesHtmlTest, AnHtmlNameGetsThePageOfTheJsonReport) {
+  EXPECT_EQ(ReportFormatOf("/app/leaks.html"), ReportFormat::kHtml);
+  EXPECT_EQ(ReportFormatOf("/app/leaks-%p.htm"), ReportFormat::kHtml);
+  EXPECT_EQ(ReportFormatOf("/app/leaks.html.json"), ReportFormat::kJson);
+
+  testing::StackBuilder builder;
+  LeakOverview overview;
+  const StackId keep = builder.StackOf({testing::MakeFrame("keep", "/app/<keep>.js", 7, 3)});
+  overview.slab_leaks.push_back({{keep, 2}, 16000, 8000});
+  overview.total_slab_leaks = 8000;
+  const ThreadOverview thread{0, ThreadState::kRunning, &overview, &builder.frames(), &builder.stacks()};
+  const auto threads = absl::MakeConstSpan(&thread, 1);
+  const std::string page = FormatReport(ReportFormat::kHtml, threads, ReportSettings());
+  EXPECT_EQ(DataBlock(page), EscapeJsonForScript(FormatJson(threads, ReportSettings())));
+  EXPECT_NE(DataBlock(page).find(R"json("location":"at keep (/app/\u003ckeep>.js:7:3)")json"), std::string::npos)
+      << DataBlock(page);
 }
 
 }  // namespace
