@@ -49,7 +49,7 @@ try {
   await page.goto(url, { waitUntil: 'load' });
 
   // The table's rows by their site label: [label, kind, growth text].
-  const rows = () => page.$$eval('#entries tr.entry', (trs) => trs.map((tr) => [
+  const rows = () => page.$$eval('#entries tr.entry:not(.internal)', (trs) => trs.map((tr) => [
     tr.querySelector('td[data-label="Site"] .site-label').textContent,
     tr.querySelector('td[data-label="Kind"]').textContent,
     tr.querySelector('td[data-label="Growth"]').textContent,
@@ -119,6 +119,21 @@ try {
       [packet]);
     await page.mouse.click(point.x, point.y);
     assert.equal(await page.$$eval('#entries tr.selected', (rows) => rows.length), 0);
+  });
+
+  await check("Node's internals are one folded row that lists them when clicked", async () => {
+    const summary = await page.textContent('#entries tr.internals');
+    const [, count] = /^Node internals: (\d+) sites?, [\d.]+ [kM]?B/.exec(summary) || [];
+    assert.ok(Number(count) >= 1, summary);
+    const internal = '#entries tr.entry.internal';
+    assert.equal(await page.$$eval(internal, (trs) => trs.filter((tr) => !tr.hidden).length), 0);
+    await page.click('#entries tr.internals');
+    const labels = await page.$$eval(internal, (trs) =>
+      trs.filter((tr) => !tr.hidden).map((tr) => tr.querySelector('.site-label').textContent));
+    assert.equal(labels.length, Number(count));
+    assert.ok(labels.every((label) => label.startsWith('node:')), labels.join());
+    assert.doesNotMatch(await page.textContent('#answer'), /node:/);
+    await page.click('#entries tr.internals');
   });
 
   await check('sorting by a column reorders the table', async () => {

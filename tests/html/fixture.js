@@ -1,7 +1,8 @@
 'use strict';
 // The browser test's program: a log that keeps a small view of every packet (growing) and a
 // cache that fills at once and stays that size (steady). tests/html/run.sh finds the lines by
-// their `site:` comments.
+// their `site:` comments. node:http's module constants are Node's own internals.
+require('node:http');
 
 const packetLog = globalThis.packetLog = [];
 const cache = globalThis.cache = new Map();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTML report in a real browser: tests/html/run.sh BINARY [OUTPUT_DIR]
-# Runs tests/html/fixture.js under BINARY for its JSON report, turns it into the HTML page, and
-# has Debian's Chromium (driven by playwright-core, pinned in package-lock.json) load it from
+# Runs tests/html/fixture.js under BINARY with --slab-hunter-report=<name>.html and has Debian's
+# Chromium (driven by playwright-core, pinned in package-lock.json) load it from
 # file:// and check it (check_page.mjs). Screenshots go to OUTPUT_DIR (default
 # .cache/test-output/html). Installs Chromium with apt-get when missing (as root).
 set -euo pipefail
@@ -27,7 +27,6 @@ if ! cmp -s "$here/package-lock.json" "$deps/package-lock.json" || [ ! -d "$deps
 fi
 cp "$here/check_page.mjs" "$deps/"
 
-(cd "$top" && bazel build --noshow_progress //tests/html:render_html 2>/dev/null)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$here/fixture.js" "$work/"
@@ -37,8 +36,7 @@ line_of() { grep -n "site:$1\$" "$work/fixture.js" | cut -d: -f1; }
 report() {
   local name=$1
   shift
-  "$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-report="$work/$name.json" "$@"
-  "$top/bazel-bin/tests/html/render_html" < "$work/$name.json" > "$work/$name.html"
+  "$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-report="$work/$name.html" "$@"
 }
 report fixture --slab-hunter-timeline=50 "$work/fixture.js"
 report no-timeline --slab-hunter-timeline=0 "$work/fixture.js"

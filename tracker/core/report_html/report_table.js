@@ -110,7 +110,7 @@ function renderEntries(model, table, selection) {
   let internalsOpen = false;
   sortableTable(table, columns, model.entries, { id: 'bytes', descending: true }, (sorted) => {
     const rows = sorted.filter((e) => !e.nodeInternal).flatMap((e) => entryRows(e, columns, model, selection));
-    if (model.entries.length === 0) {
+    if (internals.length === model.entries.length) {
       rows.push(element('tr', {}, element('td', { colspan: columns.length, class: 'empty', text: 'No entries.' })));
     }
     if (internals.length === 0) return rows;
