@@ -8,16 +8,16 @@ const packetLog = globalThis.packetLog = [];
 const cache = globalThis.cache = new Map();
 let request = 0;
 
-// Three seconds of requests, four every 20 ms.
+// Five seconds of requests, two every 20 ms.
 function handleRequest(id) {
-  // Each packet's 8-byte header keeps the whole 16 KiB packet alive: growing.
-  const packet = Buffer.alloc(16 * 1024, id & 0xff);  // site:packet
+  // Each packet's 8-byte header keeps the whole 32 KiB packet alive: growing.
+  const packet = Buffer.alloc(32 * 1024, id & 0xff);  // site:packet
   packetLog.push(packet.subarray(0, 8));  // site:header
   // At most 16 entries, each its own 32 KiB buffer: steady.
   if (!cache.has(id % 16)) cache.set(id % 16, Buffer.alloc(32 * 1024));  // site:cache
 }
 
 const timer = setInterval(() => {
-  for (let i = 0; i < 4; i++) handleRequest(request++);
+  for (let i = 0; i < 2; i++) handleRequest(request++);
 }, 20);
-setTimeout(() => clearInterval(timer), 3000);
+setTimeout(() => clearInterval(timer), 5000);

@@ -31,14 +31,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$here/fixture.js" "$work/"
 line_of() { grep -n "site:$1\$" "$work/fixture.js" | cut -d: -f1; }
-# A 50 ms tick leaves room for the 8 points a growth verdict needs on a loaded machine (a tick
-# adds no point when it would spend more than 5% of the time collecting).
+# Five seconds at a 100 ms tick: a loaded machine still gets 15-20 of the 50 points (a tick adds
+# none when collecting would take over 5% of the time); a steady rise reads as growing from
+# about 12 (the trend test looks at the latest half).
 report() {
   local name=$1
   shift
   "$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-report="$work/$name.html" "$@"
 }
-report fixture --slab-hunter-timeline=50 "$work/fixture.js"
+report fixture --slab-hunter-timeline=100 "$work/fixture.js"
 report no-timeline --slab-hunter-timeline=0 "$work/fixture.js"
 report clean -e 'Buffer.alloc(64 * 1024)'
 

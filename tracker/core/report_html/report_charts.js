@@ -4,6 +4,7 @@
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
 const OTHER_COLOUR = '#9aa0a6';
+const INTERNALS_COLOUR = '#c5cad1';
 const TOP_SITES = 8;
 const axisSeconds = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 const siteCharts = [];
@@ -65,17 +66,24 @@ function chartCard(container, title, subtitle, tall) {
   return canvas;
 }
 
-// One kind's sites as stacked areas: the TOP_SITES that held most at their peak, the rest summed.
+// One kind's sites as stacked areas: the program's TOP_SITES that held most at their peak, the
+// rest summed, and Node's own internals summed apart.
 function siteDatasets(sites, times) {
-  const ranked = [...sites].sort((a, b) => Math.max(...b.bytes) - Math.max(...a.bytes));
+  const ranked = sites.filter((site) => !site.nodeInternal)
+    .sort((a, b) => Math.max(...b.bytes) - Math.max(...a.bytes));
   const points = (values) => values.map((y, i) => ({ x: times[i], y }));
+  const summed = (group) => points(times.map((_, i) => group.reduce((sum, site) => sum + (site.bytes[i] || 0), 0)));
   const datasets = ranked.slice(0, TOP_SITES).map((site) => ({
     label: site.label, siteKey: site.key, baseColour: colourOf(site.key), data: points(site.bytes),
   }));
   const rest = ranked.slice(TOP_SITES);
   if (rest.length > 0) {
-    const summed = times.map((_, i) => rest.reduce((sum, site) => sum + (site.bytes[i] || 0), 0));
-    datasets.push({ label: `${rest.length} other sites`, siteKey: null, baseColour: OTHER_COLOUR, data: points(summed) });
+    datasets.push({ label: `${rest.length} other sites`, siteKey: null, baseColour: OTHER_COLOUR, data: summed(rest) });
+  }
+  const internals = sites.filter((site) => site.nodeInternal);
+  if (internals.length > 0) {
+    datasets.push({ label: `Node internals (${internals.length})`, siteKey: null, baseColour: INTERNALS_COLOUR,
+                    data: summed(internals) });
   }
   datasets.forEach((dataset, i) => {
     dataset.fill = i === 0 ? 'origin' : '-1';
@@ -95,8 +103,8 @@ function renderTimeline(group, container, onSelect) {
     const sites = group.sites.filter((site) => site.kind === kind);
     if (sites.length === 0) continue;
     const title = `${kind === 'bigBuffer' ? 'Big buffers' : 'Slab retainers'} held, by site`;
-    const canvas = chartCard(container, title, `stacked; top ${Math.min(sites.length, TOP_SITES)} of ${sites.length}`,
-      sites.length > 4);
+    const own = sites.filter((site) => !site.nodeInternal).length;
+    const canvas = chartCard(container, title, `stacked; top ${Math.min(own, TOP_SITES)} of ${own}`, own > 4);
     canvas.dataset.kind = kind;
     siteCharts.push(new Chart(canvas, {
       type: 'line', data: { datasets: siteDatasets(sites, times) }, options: chartOptions(times, true, legendClick),

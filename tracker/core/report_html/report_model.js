@@ -98,6 +98,11 @@ function buildModel(report) {
     frame: firstFrameOf(site),
     key: siteKey(site.pid, site.threadId, site.kind, site.location),
   }));
+  // Timeline sites carry no nodeInternal mark: their entry's, else whether every frame is Node's
+  // own (as for the entries so marked).
+  const internalKeys = new Set([...entries, ...peakOnly].filter((site) => site.nodeInternal).map((site) => site.key));
+  const isInternal = (key, location) => internalKeys.has(key) ||
+    String(location).split('\n').every((line) => /^\s*at (?:.* \()?node:/.test(line));
   const timelineSources = processes
     ? processes.map((process) => ({ pid: process.pid, timeline: process.timeline }))
     : [{ pid: undefined, timeline: report.timeline }];
@@ -109,6 +114,7 @@ function buildModel(report) {
           ...site,
           frame: frameFromLocation(site.location),
           key: siteKey(pid, timeline.threadId, site.kind, site.location),
+          nodeInternal: isInternal(siteKey(pid, timeline.threadId, site.kind, site.location), site.location),
         }))
       : [],
   }));
