@@ -51,17 +51,16 @@ function renderAnswer(model, container) {
   if (own.length === 0) {
     headline.textContent = 'No Buffer memory is held past the leak cut-off: nothing to fix.';
   } else {
-    const lines = new Set(own.map((entry) => entry.label)).size;
-    headline.textContent =
-      `${formatBytes(totals.unreferencedBytes || 0)} of Buffer memory is held but unused, at ${lines} ` +
-      `line${lines === 1 ? '' : 's'}; ` +
-      (growing.length > 0
-        ? `${growing.length} ${growing.length === 1 ? 'site is' : 'sites are'} growing.`
-        : own.every((entry) => !entry.growth || entry.growth.verdict === 'unknown')
-          ? `whether any is growing is unknown (${model.groups.some((group) => group.timeline)
-              ? 'too few timeline points' : 'no timeline'}).`
-          : 'none is growing.');
+    const unknown = own.every((entry) => !entry.growth || entry.growth.verdict === 'unknown');
+    const growth = growing.length > 0 ? `${growing.length} growing`
+      : !unknown ? 'none growing'
+      : `growth unknown (${model.groups.some((group) => group.timeline) ? 'too few timeline points' : 'no timeline'})`;
+    // The text report's first line, in the same words.
+    const sites = `${own.length} ${own.length === 1 ? 'site keeps' : 'sites keep'}`;
+    headline.textContent = `${sites} memory the program may not need, ` +
+      `${formatBytes(totals.unreferencedBytes || 0)} of it unused; ${growth}.`;
   }
+  document.title = `${headline.textContent} | slab-hunter-node`;
   container.append(headline);
 
   const top = answerOrder(own).slice(0, 5);
