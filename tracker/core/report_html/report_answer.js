@@ -15,6 +15,11 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+// "Fix: <what the hint asks for>".
+function adviceOf(hint, tag) {
+  return element(tag, { class: 'advice' }, element('strong', { text: 'Fix: ' }), HINT_ADVICE[hint] || hint);
+}
+
 function growthBadge(growth) {
   const verdict = (growth && growth.verdict) || 'unknown';
   const rate = growth && typeof growth.bytesPerMinute === 'number' ? ` ${formatRate(growth.bytesPerMinute)}` : '';
@@ -25,7 +30,8 @@ function growthBadge(growth) {
 function keptBy(entry) {
   const others = [...new Set((entry.retainers || []).map((retainer) => retainer.label))]
     .filter((label) => label !== entry.label);
-  return others.length === 0 ? '' : `, kept by views from ${others.slice(0, 2).join(', ')}${others.length > 2 ? ', …' : ''}`;
+  if (others.length === 0) return '';
+  return `, kept by views from ${others.slice(0, 2).join(', ')}${others.length > 2 ? ', …' : ''}`;
 }
 
 // " in thread 2", " in process 41": said when the report covers more than one.
@@ -54,7 +60,8 @@ function renderAnswer(model, container) {
     const unknown = own.every((entry) => !entry.growth || entry.growth.verdict === 'unknown');
     const growth = growing.length > 0 ? `${growing.length} growing`
       : !unknown ? 'none growing'
-      : `growth unknown (${model.groups.some((group) => group.timeline) ? 'too few timeline points' : 'no timeline'})`;
+      : model.groups.some((group) => group.timeline) ? 'growth unknown (too few timeline points)'
+      : 'growth unknown (no timeline)';
     // The text report's first line, in the same words.
     const sites = `${own.length} ${own.length === 1 ? 'site keeps' : 'sites keep'}`;
     headline.textContent = `${sites} memory the program may not need, ` +
@@ -65,36 +72,37 @@ function renderAnswer(model, container) {
 
   const top = answerOrder(own).slice(0, 5);
   if (top.length > 0) {
-    container.append(element('ol', { class: 'findings', id: 'findings' }, top.map((entry) => {
-      const advice = HINT_ADVICE[entry.hint];
-      return element('li', {},
+    container.append(element('ol', { class: 'findings', id: 'findings' }, top.map((entry) =>
+      element('li', {},
         element('code', { class: 'site-label', text: entry.label }),
-        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}${whereElse(entry, model)}${keptBy(entry)} `,
+        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}`,
+        `${whereElse(entry, model)}${keptBy(entry)} `,
         growthBadge(entry.growth),
-        advice ? element('span', { class: 'advice' }, element('strong', { text: 'Fix: ' }), advice) : null);
-    })));
+        entry.hint ? adviceOf(entry.hint, 'span') : null))));
   }
 
   if (internals.length > 0) {
     const bytes = internals.reduce((sum, entry) => sum + entry.bytes, 0);
     container.append(element('p', { class: 'note', text:
       `Not counted above: Node's own modules hold ${formatBytes(bytes)} at ${internals.length} ` +
-      `site${internals.length === 1 ? '' : 's'} (Buffers made while loading; listed under "Node internals").` }));
+      `site${internals.length === 1 ? '' : 's'} (Buffers made while loading; listed under ` +
+      '"Node internals").' }));
   }
 
   const budgets = report.budgets || {};
-  const figure = (name, value, extra) =>
-    element('div', { class: 'total' }, element('dt', { text: name }), element('dd', { text: value }), extra);
+  const budgetNote = (budget) =>
+    (budget != null ? element('small', { text: `budget ${formatBytes(budget)}` }) : null);
+  const anyBudget = [budgets.bigBufferLeaks, budgets.slabLeaks, budgets.growthBytesPerMinute]
+    .some((budget) => budget != null);
+  const figure = (name, value, note) =>
+    element('div', { class: 'total' }, element('dt', { text: name }), element('dd', { text: value }), note);
   container.append(element('dl', { class: 'totals', id: 'totals' },
-    figure('Big buffers', formatBytes(totals.bigBufferLeaks || 0),
-      budgets.bigBufferLeaks != null ? element('small', { text: `budget ${formatBytes(budgets.bigBufferLeaks)}` }) : null),
-    figure('Slab retainers', formatBytes(totals.slabLeaks || 0),
-      budgets.slabLeaks != null ? element('small', { text: `budget ${formatBytes(budgets.slabLeaks)}` }) : null),
+    figure('Big buffers', formatBytes(totals.bigBufferLeaks || 0), budgetNote(budgets.bigBufferLeaks)),
+    figure('Slab retainers', formatBytes(totals.slabLeaks || 0), budgetNote(budgets.slabLeaks)),
     figure('Unused but held', formatBytes(totals.unreferencedBytes || 0),
       element('small', { text: 'each byte counted once' })),
-    budgets.exceeded != null
-      ? figure('Budgets', budgets.exceeded ? 'exceeded' : (budgets.bigBufferLeaks != null || budgets.slabLeaks != null ||
-          budgets.growthBytesPerMinute != null ? 'met' : 'none set'))
-      : null));
+    figure('Budgets', budgets.exceeded ? 'exceeded' : anyBudget ? 'met' : 'none set',
+      budgets.growthBytesPerMinute != null
+        ? element('small', { text: `growth budget ${formatRate(budgets.growthBytesPerMinute)}` }) : null)));
   if (budgets.exceeded) container.classList.add('exceeded');
 }

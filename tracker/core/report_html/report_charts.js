@@ -44,7 +44,8 @@ function chartOptions(times, stacked, onLegendClick) {
     interaction: { mode: 'index', intersect: false },
     elements: { point: { radius: 0, hitRadius: 6 }, line: { tension: 0 } },
     scales: {
-      x: { type: 'linear', min: 0, max: times.length > 0 ? times[times.length - 1] : undefined, title: { display: true, text: 'time since tracking began' },
+      x: { type: 'linear', min: 0, max: times.length > 0 ? times[times.length - 1] : undefined,
+           title: { display: true, text: 'time since tracking began' },
            ticks: { callback: (value) => `${axisSeconds.format(value)} s`, maxTicksLimit: 8, includeBounds: false } },
       y: { stacked, beginAtZero: true, ticks: { callback: (value) => formatBytes(value), maxTicksLimit: 6 } },
     },
@@ -61,7 +62,7 @@ function chartOptions(times, stacked, onLegendClick) {
 function chartCard(container, title, subtitle, tall) {
   const canvas = element('canvas', { role: 'img', 'aria-label': title });
   container.append(element('figure', { class: 'chart-card' },
-    element('figcaption', {}, element('strong', { text: title }), subtitle ? element('span', { text: subtitle }) : null),
+    element('figcaption', {}, element('strong', { text: title }), element('span', { text: subtitle })),
     element('div', { class: tall ? 'chart-box tall' : 'chart-box' }, canvas)));
   return canvas;
 }
@@ -78,7 +79,8 @@ function siteDatasets(sites, times) {
   }));
   const rest = ranked.slice(TOP_SITES);
   if (rest.length > 0) {
-    datasets.push({ label: `${rest.length} other sites`, siteKey: null, baseColour: OTHER_COLOUR, data: summed(rest) });
+    datasets.push({ label: `${rest.length} other sites`, siteKey: null, baseColour: OTHER_COLOUR,
+                    data: summed(rest) });
   }
   const internals = sites.filter((site) => site.nodeInternal);
   if (internals.length > 0) {
@@ -145,7 +147,8 @@ function renderCharts(model, container, onSelect) {
     }
     const { timeline } = group;
     renderTimeline(group, grid, onSelect);
-    const dropped = timeline.droppedSites ? `; ${timeline.droppedSites} sites left out (more than ${timeline.maxSites})` : '';
+    const dropped = timeline.droppedSites
+      ? `; ${timeline.droppedSites} sites left out (more than ${timeline.maxSites})` : '';
     const thread = timeline.threadId === 0 ? 'The main thread' : `Thread ${timeline.threadId}`;
     const points = timeline.atMs.length;
     section.append(element('p', { class: 'note', text:

@@ -29,8 +29,10 @@ function formatSeconds(ms) {
 // What each hint asks for, in the text report's words (tracker/core/fix_hint.cc).
 const HINT_ADVICE = {
   'copy-out': 'copy the part you keep out of the big buffer: Buffer.from(view), so the rest can be freed',
-  'unslab': 'copy long-lived buffers out of the shared pool (Buffer.allocUnsafeSlow(n) + copy, or the unslab package)',
-  'alloc-unsafe-slow': 'allocate long-lived buffers with Buffer.allocUnsafeSlow(), which does not use the shared pool',
+  'unslab': 'copy long-lived buffers out of the shared pool (Buffer.allocUnsafeSlow(n) + copy, ' +
+    'or the unslab package)',
+  'alloc-unsafe-slow': 'allocate long-lived buffers with Buffer.allocUnsafeSlow(), which does not use the ' +
+    'shared pool',
 };
 
 const KIND_NAMES = { bigBuffer: 'big buffers', slab: 'slab retainers' };
@@ -63,11 +65,10 @@ function shortFileNames(files) {
       continue;
     }
     const segments = segmentsOf.get(file);
+    const sharedBySomeOther = (name) =>
+      distinct.some((other) => other !== file && (other === name || other.endsWith(`/${name}`)));
     let count = 1;
-    while (count < segments.length &&
-           distinct.some((other) => other !== file && (other === tail(file, count) || other.endsWith(`/${tail(file, count)}`)))) {
-      count++;
-    }
+    while (count < segments.length && sharedBySomeOther(tail(file, count))) count++;
     names.set(file, tail(file, count));
   }
   return names;

@@ -4,24 +4,40 @@
 
 const VERDICT_ORDER = { growing: 3, unknown: 2, steady: 1, shrinking: 0 };
 
+// Columns both tables have: { id, title, numeric, value (what sorts), cell (what shows) }.
+const COLUMNS = {
+  site: { id: 'site', title: 'Site', value: (e) => e.label, cell: siteCell },
+  kind: { id: 'kind', title: 'Kind', value: (e) => KIND_NAMES[e.kind], cell: (e) => KIND_NAMES[e.kind] },
+  process: { id: 'pid', title: 'Process', value: (e) => e.pid ?? -1, cell: (e) => String(e.pid ?? '') },
+  thread: { id: 'thread', title: 'Thread', value: (e) => e.threadId ?? 0,
+            cell: (e) => String(e.threadId ?? 0) },
+  peak: { id: 'peak', title: 'Peak', numeric: true, value: (e) => e.peakBytes ?? 0, cell: peakCell },
+  // Growing first, then unknown, steady, shrinking; within a verdict, by rate.
+  growth: { id: 'growth', title: 'Growth', cell: (e) => growthBadge(e.growth),
+            value: (e) => (VERDICT_ORDER[(e.growth && e.growth.verdict) || 'unknown'] ?? 2) * 1e15 +
+                           ((e.growth && e.growth.bytesPerMinute) || 0) },
+};
+
 function entryColumns(model) {
-  const growthValue = (entry) =>
-    (VERDICT_ORDER[(entry.growth && entry.growth.verdict) || 'unknown'] ?? 2) * 1e15 +
-    ((entry.growth && entry.growth.bytesPerMinute) || 0);
   return [
-    { id: 'site', title: 'Site', value: (e) => e.label, cell: siteCell },
-    { id: 'kind', title: 'Kind', value: (e) => KIND_NAMES[e.kind], cell: (e) => KIND_NAMES[e.kind] },
-    model.showProcesses && { id: 'pid', title: 'Process', value: (e) => e.pid ?? -1, cell: (e) => String(e.pid ?? '') },
-    model.showThreads && { id: 'thread', title: 'Thread', value: (e) => e.threadId ?? 0, cell: (e) => String(e.threadId ?? 0) },
+    COLUMNS.site,
+    COLUMNS.kind,
+    model.showProcesses && COLUMNS.process,
+    model.showThreads && COLUMNS.thread,
     { id: 'bytes', title: 'Bytes', numeric: true, value: (e) => e.bytes, cell: (e) => formatBytes(e.bytes) },
     { id: 'amount', title: 'Amount', numeric: true, value: (e) => e.amount, cell: (e) => String(e.amount) },
     { id: 'unreferenced', title: 'Unreferenced', numeric: true, value: (e) => e.unreferencedBytes,
       cell: (e) => formatBytes(Math.round(e.unreferencedBytes)) },
-    { id: 'peak', title: 'Peak', numeric: true, value: (e) => e.peakBytes ?? 0, cell: peakCell },
-    { id: 'growth', title: 'Growth', value: growthValue, cell: (e) => growthBadge(e.growth) },
+    COLUMNS.peak,
+    COLUMNS.growth,
     { id: 'hint', title: 'Fix', value: (e) => e.hint || '', cell: (e) =>
       e.hint ? element('span', { class: 'hint', title: HINT_ADVICE[e.hint] || '', text: e.hint }) : '—' },
   ].filter(Boolean);
+}
+
+function cellsOf(item, columns) {
+  return columns.map((c) =>
+    element('td', { class: c.numeric ? 'numeric' : null, 'data-label': c.title }, c.cell(item)));
 }
 
 function siteCell(entry) {
@@ -44,7 +60,7 @@ function stackList(location) {
 function detailsCell(entry, model, span) {
   const retainers = entry.retainers || [];
   return element('td', { colspan: span, class: 'details' },
-    entry.hint ? element('p', { class: 'advice' }, element('strong', { text: 'Fix: ' }), HINT_ADVICE[entry.hint] || entry.hint) : null,
+    entry.hint ? adviceOf(entry.hint, 'p') : null,
     element('h3', { text: 'Allocated at' }), stackList(entry.location),
     retainers.length > 0 ? element('h3', { text: 'Retained by' }) : null,
     retainers.length > 0 ? element('ul', { class: 'retainers' }, retainers.map((retainer) =>
@@ -89,7 +105,7 @@ function sortableTable(table, columns, items, initial, rowsFor) {
 
 function entryRows(entry, columns, model, selection) {
   const row = element('tr', { class: 'entry', tabindex: 0, 'data-key': entry.key, 'aria-expanded': 'false' },
-    columns.map((c) => element('td', { class: c.numeric ? 'numeric' : null, 'data-label': c.title }, c.cell(entry))));
+    cellsOf(entry, columns));
   const details = element('tr', { class: 'details-row', hidden: true }, detailsCell(entry, model, columns.length));
   const toggle = () => {
     const open = details.hidden;
@@ -143,16 +159,11 @@ function renderEntries(model, table, selection) {
 function renderPeakOnly(model, table, selection) {
   if (model.peakOnly.length === 0) return;
   table.closest('section').hidden = false;
-  const columns = [
-    { id: 'site', title: 'Site', value: (e) => e.label, cell: siteCell },
-    { id: 'kind', title: 'Kind', value: (e) => KIND_NAMES[e.kind], cell: (e) => KIND_NAMES[e.kind] },
-    model.showThreads && { id: 'thread', title: 'Thread', value: (e) => e.threadId ?? 0, cell: (e) => String(e.threadId ?? 0) },
-    { id: 'peak', title: 'Peak', numeric: true, value: (e) => e.peakBytes ?? 0, cell: peakCell },
-    { id: 'growth', title: 'Growth', value: (e) => (e.growth && e.growth.verdict) || '', cell: (e) => growthBadge(e.growth) },
-  ].filter(Boolean);
+  const columns = [COLUMNS.site, COLUMNS.kind, model.showProcesses && COLUMNS.process,
+                   model.showThreads && COLUMNS.thread, COLUMNS.peak, COLUMNS.growth].filter(Boolean);
   sortableTable(table, columns, model.peakOnly, { id: 'peak', descending: true }, (sorted) => sorted.map((site) => {
     const row = element('tr', { class: 'entry', tabindex: 0, 'data-key': site.key, title: site.location },
-      columns.map((c) => element('td', { class: c.numeric ? 'numeric' : null, 'data-label': c.title }, c.cell(site))));
+      cellsOf(site, columns));
     row.addEventListener('click', () => selection.select(site.key, !row.classList.contains('selected')));
     return row;
   }));
