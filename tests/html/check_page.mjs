@@ -59,6 +59,14 @@ try {
     assert.deepEqual(problems, []);
   });
 
+  await check('bytes read as in the text report (npm byte-size; tests/core/report_text_test.cc)', async () => {
+    const cases = { 12: '12 B', 999.95: '1,000 B', 8092: '8.1 kB', 999950: '1,000 kB', 1234567: '1.2 MB',
+                    0.15: '0.2 B', 2.675: '2.7 B', '-999950': '-1,000 kB', '-0.01': '-0 B',
+                    9.9999e26: '1,000 YB', 1e27: '1e+27 ' };
+    const shown = await page.evaluate((values) => values.map((v) => formatBytes(Number(v))), Object.keys(cases));
+    assert.deepEqual(shown, Object.values(cases));
+  });
+
   await check('every chart is drawn', async () => {
     const inked = await page.$$eval('canvas', (canvases) => canvases.map((canvas) => {
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);

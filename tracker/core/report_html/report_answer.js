@@ -62,7 +62,7 @@ function renderAnswer(model, container) {
       : !unknown ? 'none growing'
       : model.groups.some((group) => group.timeline) ? 'growth unknown (too few timeline points)'
       : 'growth unknown (no timeline)';
-    // The text report's first line, in the same words.
+    // In the text report's words, Node's internals counted apart (the note below).
     const sites = `${own.length} ${own.length === 1 ? 'site keeps' : 'sites keep'}`;
     headline.textContent = `${sites} memory the program may not need, ` +
       `${formatBytes(totals.unreferencedBytes || 0)} of it unused; ${growth}.`;

@@ -6,7 +6,7 @@
 // npm byte-size 9's default (metric units, at most one decimal, trailing zero dropped, half
 // rounded away from zero), as tracker/core/report_text.cc's FormatBytes: 8100 -> "8.1 kB".
 const METRIC_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
-const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, useGrouping: false });
+const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });  // "1,000 kB" as well
 
 function formatBytes(bytes) {
   const sign = bytes < 0 ? '-' : '';
