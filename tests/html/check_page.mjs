@@ -108,6 +108,9 @@ try {
     assert.notEqual(after[packet][1], before[packet][1]);
     assert.match(after[packet][1], /, 0\.08\)$/);
     assert.ok(await page.isVisible('#entries tr.selected + tr.details-row'), 'the row shows its details');
+    // The fixture's directory is "<!-- <script>": its name arrives whole, as text.
+    const stack = await page.textContent('#entries tr.selected + tr.details-row .stack');
+    assert.match(stack, new RegExp(`^at handleRequest \\(/.*/<!-- <script>/${cache}:\\d+\\)`));
     await page.screenshot({ path: join(output_dir, 'report-1280x800-selected.png'), fullPage: true });
     await page.click('#entries tr.selected');
     assert.deepEqual(await styles(), before);

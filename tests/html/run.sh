@@ -29,8 +29,12 @@ cp "$here/check_page.mjs" "$deps/"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$here/fixture.js" "$work/"
-line_of() { grep -n "site:$1\$" "$work/fixture.js" | cut -d: -f1; }
+# A directory whose name would end a script or open a comment if the page embedded it raw: every
+# stack in the report names it.
+app="$work/<!-- <script>"
+mkdir "$app"
+cp "$here/fixture.js" "$app/"
+line_of() { grep -n "site:$1\$" "$app/fixture.js" | cut -d: -f1; }
 # Five seconds at a 100 ms tick: a loaded machine still gets 15-20 of the 50 points (a tick adds
 # none when collecting would take over 5% of the time); a steady rise reads as growing from
 # about 12 (the trend test looks at the latest half).
@@ -39,8 +43,8 @@ report() {
   shift
   "$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-report="$work/$name.html" "$@"
 }
-report fixture --slab-hunter-timeline=100 "$work/fixture.js"
-report no-timeline --slab-hunter-timeline=0 "$work/fixture.js"
+report fixture --slab-hunter-timeline=100 "$app/fixture.js"
+report no-timeline --slab-hunter-timeline=0 "$app/fixture.js"
 report clean -e 'Buffer.alloc(64 * 1024)'
 
 mkdir -p "$output"
