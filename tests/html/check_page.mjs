@@ -4,6 +4,7 @@
 // Also checks the pages of a run without a timeline and of a run that leaks nothing.
 // Usage: node check_page.mjs <output dir> <fixture's page> <its page without a timeline>
 //          <a clean run's page> <packet line> <header line> <cache line>
+//          <the page of a run that frees its packet log before it ends>
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const [output_dir, fixturePage, noTimelinePage, cleanPage, packetLine, headerLine, cacheLine] = process.argv.slice(2);
+const [output_dir, fixturePage, noTimelinePage, cleanPage, packetLine, headerLine, cacheLine, freedPage] =
+  process.argv.slice(2);
 const urlOf = (path) => pathToFileURL(resolve(path)).href;
 const packet = `fixture.js:${packetLine}`;
 const header = `fixture.js:${headerLine}`;
@@ -195,6 +197,22 @@ try {
     assert.match(await page.textContent('#charts'), /Nothing was held at any point of the timeline/);
   });
   await page.screenshot({ path: join(output_dir, 'report-clean-1280x800.png') });
+
+  url = urlOf(freedPage);
+  await page.goto(url, { waitUntil: 'load' });
+  await check('a leak freed before the end still leads the answer, at its peak', async () => {
+    // The log was dropped just before the end: the report holds only the cache, but the
+    // packets and their headers were growing all along.
+    assert.match(await page.textContent('#headline'),
+                 /^1 site keeps memory the program may not need, .*; 2 growing \(2 of them freed by the end\)\.$/);
+    const findings = await page.$$eval('#findings > li', (items) => items.map((item) => item.textContent));
+    assert.equal(findings.length, 3, findings.join('\n'));
+    const freed = findings.slice(0, 2).map((text) => text.replace(/ held .*/, '')).sort();
+    assert.deepEqual(freed, [header, packet].sort());
+    for (const text of findings.slice(0, 2)) assert.match(text, / at its peak, freed by the end growing \+/);
+    assert.match(findings[2], new RegExp(`^${cache} holds 524.3 kB in big buffers`));
+  });
+  await page.screenshot({ path: join(output_dir, 'report-freed-1280x800.png') });
 
   await check('no console errors, page errors or requests on any page', async () => {
     assert.deepEqual(problems, []);

@@ -46,7 +46,8 @@ report() {
 report fixture --slab-hunter-timeline=100 "$app/fixture.js"
 report no-timeline --slab-hunter-timeline=0 "$app/fixture.js"
 report clean -e 'Buffer.alloc(64 * 1024)'
+report freed --slab-hunter-timeline=100 "$app/fixture.js" free
 
 mkdir -p "$output"
 node "$deps/check_page.mjs" "$output" "$work/fixture.html" "$work/no-timeline.html" "$work/clean.html" \
-  "$(line_of packet)" "$(line_of header)" "$(line_of cache)"
+  "$(line_of packet)" "$(line_of header)" "$(line_of cache)" "$work/freed.html"

@@ -52,13 +52,19 @@ function renderAnswer(model, container) {
   // Node's own internals are listed apart: the answer is about the program's lines.
   const own = entries.filter((entry) => !entry.nodeInternal);
   const internals = entries.filter((entry) => entry.nodeInternal);
-  const growing = own.filter((entry) => entry.growth && entry.growth.verdict === 'growing');
+  const isGrowing = (site) => site.growth && site.growth.verdict === 'growing';
+  // Sites freed by the end that were growing while they held memory (a server closed before
+  // the program ended): the answer leads with them too, at their peak, as the text does.
+  const freedGrowing = model.peakOnly.filter((site) => !site.nodeInternal && isGrowing(site))
+    .map((site) => ({ ...site, bytes: site.peakBytes, freed: true }));
+  const growing = [...own.filter(isGrowing), ...freedGrowing];
   const headline = element('p', { class: 'headline', id: 'headline' });
-  if (own.length === 0) {
+  if (own.length === 0 && freedGrowing.length === 0) {
     headline.textContent = 'No Buffer memory is held past the leak cut-off: nothing to fix.';
   } else {
     const unknown = own.every((entry) => !entry.growth || entry.growth.verdict === 'unknown');
-    const growth = growing.length > 0 ? `${growing.length} growing`
+    const freed = freedGrowing.length > 0 ? ` (${freedGrowing.length} of them freed by the end)` : '';
+    const growth = growing.length > 0 ? `${growing.length} growing${freed}`
       : !unknown ? 'none growing'
       : model.groups.some((group) => group.timeline) ? 'growth unknown (too few timeline points)'
       : 'growth unknown (no timeline)';
@@ -70,12 +76,13 @@ function renderAnswer(model, container) {
   document.title = `${headline.textContent} | slab-hunter-node`;
   container.append(headline);
 
-  const top = answerOrder(own).slice(0, 5);
+  const top = answerOrder([...own, ...freedGrowing]).slice(0, 5);
   if (top.length > 0) {
     container.append(element('ol', { class: 'findings', id: 'findings' }, top.map((entry) =>
       element('li', {},
         element('code', { class: 'site-label', text: entry.label }),
-        ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}`,
+        entry.freed ? ` held ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]} at its peak, freed by the end`
+          : ` holds ${formatBytes(entry.bytes)} in ${KIND_NAMES[entry.kind]}`,
         `${whereElse(entry, model)}${keptBy(entry)} `,
         growthBadge(entry.growth),
         entry.hint ? adviceOf(entry.hint, 'span') : null))));
