@@ -130,13 +130,14 @@ void StartTimeline(const FunctionCallbackInfo<Value>& args) {
 
 // timelineTick(): one point of the timeline (Session::TickTimeline). The tick makes a full
 // collection itself, so that its point is exact, when V8's latest full collection took at most
-// 5% of the time since the last point: on small heaps every tick, on large ones every few ticks
-// (V8's own full collections also give points), never more than 5% of the run in pauses.
+// 5% of the time since the last point in the isolate thread's CPU time: on small heaps every
+// tick, on large ones every few ticks (V8's own full collections also give points), never more
+// than 5% of the run's time in collections' work.
 void TimelineTick(const FunctionCallbackInfo<Value>& args) {
   Session& session = ThisThread();
   if (session.timeline() == nullptr) return;
   const int64_t since_last_point = session.clock().NowNanos() - session.last_point_nanos();
-  const bool collect = session.full_collections().last_pause_nanos * 20 <= since_last_point;
+  const bool collect = session.full_collections().last_pause_cpu_nanos * 20 <= since_last_point;
   if (collect) {
     CollectAllGarbageOnce(args.GetIsolate(), session);
   } else if (!session.FullCollectionSinceLastPoint()) {

@@ -1,5 +1,8 @@
 #include "tracker/v8/session.h"
 
+#include <time.h>
+
+#include <cstdint>
 #include <limits>
 
 #include "tracker/v8/node_kept_stores.h"
@@ -12,14 +15,23 @@ namespace {
 // One isolate per thread, as Node runs them.
 thread_local Session* current_session = nullptr;
 
-// Full collections (V8's own or ours): when the latest began, and how long it took.
+// The calling thread's CPU time: what a collection cost it, without the time it waited for a
+// core on a loaded machine.
+int64_t ThreadCpuNanos() {
+  timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// Full collections (V8's own or ours): when the latest began, and what it cost.
 void NoteFullCollectionStart(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
   auto* full = static_cast<Session::FullCollections*>(data);
   full->last_start_nanos = Session::Current()->clock().NowNanos();
+  full->last_start_cpu_nanos = ThreadCpuNanos();
 }
 void NoteFullCollectionEnd(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
   auto* full = static_cast<Session::FullCollections*>(data);
-  full->last_pause_nanos = Session::Current()->clock().NowNanos() - full->last_start_nanos;
+  full->last_pause_cpu_nanos = ThreadCpuNanos() - full->last_start_cpu_nanos;
   ++full->count;
 }
 

@@ -109,7 +109,10 @@ class Session {
   struct FullCollections {
     uint64_t count = 0;
     int64_t last_start_nanos = 0;  // clock()
-    int64_t last_pause_nanos = 0;
+    int64_t last_start_cpu_nanos = 0;  // the isolate thread's CPU time
+    // The isolate thread's CPU time the latest took: on a loaded machine its wall time grows
+    // with the waits for a core, which would starve the timeline of points.
+    int64_t last_pause_cpu_nanos = 0;
   };
   const FullCollections& full_collections() const { return full_collections_; }
   // Whether a full collection has come since the last point (without one, a tick adds none).
