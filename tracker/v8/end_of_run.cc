@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "node.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
@@ -193,6 +195,7 @@ bool EndOfRun::Finish() {
   report.leak_cutoff_ms = settings.leak_cutoff_ms;
   report.big_buffer_cutoff = settings.big_buffer_cutoff;
   report.stack_depth = settings.stack_depth;
+  report.pid = getpid();
   report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
   report.budgets.slab_leaks = Budget(settings.fail_on_slab);
   report.budgets.growth = Budget(settings.fail_on_growth);
