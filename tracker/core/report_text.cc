@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -169,6 +170,16 @@ void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entri
   }
 }
 
+// Totals can hold fractions of a byte (a slab's bytes are shared among its views); budgets are
+// whole bytes.
+unsigned long long WholeBytes(double bytes) {
+  return static_cast<unsigned long long>(std::ceil(bytes));
+}
+
+std::string BudgetText(const std::optional<double>& bytes) {
+  return bytes ? absl::StrCat(WholeBytes(*bytes), " bytes") : "none";
+}
+
 }  // namespace
 
 std::string FormatBytes(double bytes) {
@@ -234,6 +245,30 @@ std::string FormatGrowingSites(absl::Span<const GrowingSite> sites) {
                                           site.site.stack)));
     if (site.thread->thread_id != 0) absl::StrAppend(&out, " (thread ", site.thread->thread_id, ")");
     out += "\n";
+  }
+  return out;
+}
+
+std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
+                                absl::Span<const ThreadOverview> threads, const Budgets& budgets) {
+  std::string out;
+  if (!verdict.growing.empty()) {
+    absl::StrAppend(&out, "slab-hunter-node: growth budget exceeded (",
+                    WholeBytes(budgets.growth.value_or(0)),
+                    " bytes per minute): growing sites:\n", FormatGrowingSites(verdict.growing));
+  }
+  if (verdict.growth_unjudged) {
+    out +=
+        "slab-hunter-node: growth budget not checked: no site has a growth verdict (a verdict "
+        "needs 8 points of the timeline: run longer, or set a shorter --slab-hunter-timeline)\n";
+  }
+  if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
+    const LeakOverview totals = TotalsOf(threads);
+    absl::StrAppend(&out, "slab-hunter-node: leak budget exceeded (big-buffer leaks ",
+                    WholeBytes(totals.total_big_buffer_leaks), " bytes, budget ",
+                    BudgetText(budgets.big_buffer_leaks), "; slab leaks ",
+                    WholeBytes(totals.total_slab_leaks), " bytes, budget ",
+                    BudgetText(budgets.slab_leaks), ")\n", FormatOverview(threads), "\n");
   }
   return out;
 }

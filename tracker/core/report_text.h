@@ -8,6 +8,7 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
+#include "tracker/core/report_json.h"
 #include "tracker/core/site_history.h"
 #include "tracker/core/thread_overview.h"
 
@@ -45,6 +46,13 @@ std::string FormatOverview(absl::Span<const ThreadOverview> threads);
 // The growth gate's message: each site growing faster than `bytes_per_minute`, one line each
 // with its rate and first frame.
 std::string FormatGrowingSites(absl::Span<const GrowingSite> sites);
+
+// What a run or a merge says on stderr about `verdict` on `threads` ("" when it has nothing to
+// say): the sites over the growth gate, that the gate could not judge, the totals over a leak
+// budget followed by the overview. Byte figures are whole, rounded up, so that a total over a
+// budget never reads as equal to it.
+std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
+                                absl::Span<const ThreadOverview> threads, const Budgets& budgets);
 
 }  // namespace slab_hunter
 
