@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/core/testing.h"
 
 namespace slab_hunter {
 namespace {
@@ -64,10 +65,10 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
       "[{\"function\":\"load\",\"file\":\"/app/a.js\",\"line\":3,\"column\":9},"
       "{\"function\":\"\",\"file\":\"file:///app/m.mjs\",\"line\":1,\"column\":2}]";
   const std::string retainers_json =
-      "[{\"location\":\"at file:///app/m.mjs:1:2\",\"frames\":"
+      "[{\"location\":\"at file:///app/m.mjs:1:2\",\"nodeInternal\":false,\"frames\":"
       "[{\"function\":\"\",\"file\":\"file:///app/m.mjs\",\"line\":1,\"column\":2}],"
       "\"amount\":2,\"bytes\":32},"
-      "{\"location\":\"at <native>\",\"frames\":[],\"amount\":1,\"bytes\":8}]";
+      "{\"location\":\"at <native>\",\"nodeInternal\":false,\"frames\":[],\"amount\":1,\"bytes\":8}]";
   EXPECT_EQ(FormatJson(overview, frames, stacks, settings),
             "{\"schema\":\"slab-hunter-report\",\"version\":2,\"pid\":4242,"
             "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10},"
@@ -76,10 +77,10 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
             "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,"
             "\"growthBytesPerMinute\":null,\"exceeded\":true},"
             "\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
-            "\"bigBufferLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
+            "\"bigBufferLeaks\":[{\"location\":" + location + ",\"nodeInternal\":false,\"frames\":" + frames_json +
             ",\"threadId\":0,\"amount\":2,\"totalSize\":200000,\"retainers\":" + retainers_json +
             ",\"unreferencedBytes\":199960,\"hint\":\"copy-out\",\"peakBytes\":null,\"peakAtMs\":null,\"growth\":{\"verdict\":\"unknown\",\"bytesPerMinute\":null}}],"
-            "\"slabLeaks\":[{\"location\":" + location + ",\"frames\":" + frames_json +
+            "\"slabLeaks\":[{\"location\":" + location + ",\"nodeInternal\":false,\"frames\":" + frames_json +
             ",\"threadId\":0,\"amount\":3,\"totalLeakedBytes\":24000,\"normalisedTotalLeakedBytes\":12000.5,"
             "\"retainers\":[],\"unreferencedBytes\":11999.25,\"hint\":null,\"peakBytes\":null,\"peakAtMs\":null,\"growth\":{\"verdict\":\"unknown\",\"bytesPerMinute\":null}}],"
             "\"peakOnlySites\":[],\"timeline\":null}");
@@ -130,6 +131,23 @@ TEST(FormatJsonTest, EmptyOverview) {
             "\"growthBytesPerMinute\":null,\"exceeded\":false},"
             "\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
             "\"bigBufferLeaks\":[],\"slabLeaks\":[],\"peakOnlySites\":[],\"timeline\":null}");
+}
+
+// Buffers a built-in module made while it loaded are marked, so that readers can fold them.
+TEST(FormatJsonTest, NodesOwnModuleConstantsAreMarked) {
+  slab_hunter::testing::StackBuilder builder;
+  const StackId constant = builder.StackOf(
+      {slab_hunter::testing::MakeFrame("", "node:_tls_wrap", 122, 5),
+       slab_hunter::testing::MakeFrame("compileForInternalLoader", "node:internal/bootstrap/loaders", 334, 18)});
+  LeakOverview overview;
+  overview.slab_leaks.push_back({{constant, 1}, 8000, 8000});
+  const std::string json =
+      FormatJson(overview, builder.frames(), builder.stacks(), ReportSettings());
+  EXPECT_NE(json.find("\"slabLeaks\":[{\"location\":\"at node:_tls_wrap:122:5\\n    at "
+                      "compileForInternalLoader (node:internal/bootstrap/loaders:334:18)\","
+                      "\"nodeInternal\":true,"),
+            std::string::npos)
+      << json;
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ TEST_F(SiteHistoryTest, JsonHasVersionTwoFieldsAndTheTimeline) {
             std::string::npos)
       << json;
   EXPECT_NE(json.find("\"peakOnlySites\":[{\"kind\":\"bigBuffer\",\"location\":\"at load "
-                      "(/app/soak.js:12:3)\",\"frames\":[{\"function\":\"load\",\"file\":"
+                      "(/app/soak.js:12:3)\",\"nodeInternal\":false,\"frames\":[{\"function\":\"load\",\"file\":"
                       "\"/app/soak.js\",\"line\":12,\"column\":3}],\"threadId\":0,"
                       "\"peakBytes\":1000000,\"peakAtMs\":1000,\"growth\":{\"verdict\":"
                       "\"steady\",\"bytesPerMinute\":0}}]"),
@@ -96,9 +96,9 @@ TEST_F(SiteHistoryTest, JsonHasVersionTwoFieldsAndTheTimeline) {
                       "\"totals\":{\"bigBufferLeaks\":[1060000,1120000,1180000,1240000,"
                       "1300000,1360000,1420000,1480000,1540000,600000],\"slabLeaks\":"
                       "[0,0,0,0,0,0,0,0,0,0]},\"sites\":[{\"kind\":\"bigBuffer\",\"location\":"
-                      "\"at add (/app/soak.js:7:5)\",\"bytes\":[60000,120000,180000,240000,"
+                      "\"at add (/app/soak.js:7:5)\",\"nodeInternal\":false,\"bytes\":[60000,120000,180000,240000,"
                       "300000,360000,420000,480000,540000,600000]},{\"kind\":\"bigBuffer\","
-                      "\"location\":\"at load (/app/soak.js:12:3)\",\"bytes\":[1000000,1000000,"
+                      "\"location\":\"at load (/app/soak.js:12:3)\",\"nodeInternal\":false,\"bytes\":[1000000,1000000,"
                       "1000000,1000000,1000000,1000000,1000000,1000000,1000000,0]}]}}"),
             std::string::npos)
       << json;

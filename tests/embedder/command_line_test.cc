@@ -131,7 +131,7 @@ TEST(ReadHuntSettingsTest, ASeparateValueIsNeverAnOption) {
                                                   nullptr),
                              nullptr, &to_stderr),
             std::nullopt);
-  EXPECT_EQ(to_stderr.report_path, "-");
+  EXPECT_THAT(to_stderr.report_paths, ElementsAre("-"));
 }
 
 TEST(ReadHuntSettingsTest, ASeparateReportValueIsNeverAScript) {
@@ -168,8 +168,24 @@ TEST(ReadHuntSettingsTest, ARelativeReportNameIsTakenFromTheStartingDirectory) {
   ASSERT_EQ(ReadHuntSettings(split, nullptr, &settings),
             std::nullopt);
   const std::string expected = std::string(cwd) + "/r" + std::to_string(getpid()) + ".json";
-  EXPECT_EQ(settings.report_path, expected);
+  EXPECT_THAT(settings.report_paths, ElementsAre(expected));
   std::remove(expected.c_str());
+}
+
+TEST(ReadHuntSettingsTest, EveryReportNamedIsWrittenTheSameFileOnce) {
+  char cwd[4096];
+  ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
+  const std::string dir = ::testing::TempDir();
+  HuntSettings settings;
+  const SplitCommandLine split = SplitNodeCommandLine(
+      {"bin", "--slab-hunter-report=r.txt", "--slab-hunter-report=" + dir + "/r.json",
+       "--slab-hunter-report=-", "--slab-hunter-report", std::string(cwd) + "/r.txt", "app.js"},
+      nullptr);
+  ASSERT_EQ(ReadHuntSettings(split, nullptr, &settings), std::nullopt);
+  EXPECT_THAT(settings.report_paths,
+              ElementsAre(std::string(cwd) + "/r.txt", dir + "/r.json", "-"));
+  std::remove((std::string(cwd) + "/r.txt").c_str());
+  std::remove((dir + "/r.json").c_str());
 }
 
 TEST(ReadHuntSettingsTest, EnvironmentFirstThenCommandLine) {
@@ -191,7 +207,7 @@ TEST(ReadHuntSettingsTest, PercentPInTheReportPathIsTheProcessId) {
       {"bin", "--slab-hunter-report=" + dir + "/leaks-%p.json", "app.js"}, nullptr);
   ASSERT_EQ(ReadHuntSettings(split, nullptr, &settings), std::nullopt);
   const std::string expected = dir + "/leaks-" + std::to_string(getpid()) + ".json";
-  EXPECT_EQ(settings.report_path, expected);
+  EXPECT_THAT(settings.report_paths, ElementsAre(expected));
   // Created at once, so a bad path fails before the program runs.
   EXPECT_EQ(access(expected.c_str(), W_OK), 0);
   std::remove(expected.c_str());

@@ -28,6 +28,7 @@ TEST(MergeCommandLineTest, FlagsAndReportsInAnyOrder) {
                                   "--slab-hunter-fail-on-big", "1kB", "b.json",
                                   "--slab-hunter-fail-on-growth=64KiB",
                                   "--slab-hunter-fail-on-slab=5", "--slab-hunter-report", "m.json",
+                                  "--slab-hunter-show-internals", "--slab-hunter-report=m.txt",
                                   "--", "--c.json"},
                                  &merge),
             std::nullopt);
@@ -35,14 +36,15 @@ TEST(MergeCommandLineTest, FlagsAndReportsInAnyOrder) {
   EXPECT_EQ(merge.settings.fail_on_big, 1000);
   EXPECT_EQ(merge.settings.fail_on_slab, 5);
   EXPECT_EQ(merge.settings.fail_on_growth, 65536);
-  EXPECT_EQ(merge.settings.report_path, "m.json");
+  EXPECT_THAT(merge.settings.report_paths, ElementsAre("m.json", "m.txt"));
+  EXPECT_TRUE(merge.settings.show_internals);
 }
 
 TEST(MergeCommandLineTest, ErrorsNameTheFlag) {
   const std::string usage =
       "usage: slab-hunter-node --slab-hunter-merge [--slab-hunter-report=<file>] "
       "[--slab-hunter-fail-on-big=<bytes>] [--slab-hunter-fail-on-slab=<bytes>] "
-      "[--slab-hunter-fail-on-growth=<bytes>] <report.json>...";
+      "[--slab-hunter-fail-on-growth=<bytes>] [--slab-hunter-show-internals] <report.json>...";
   auto error = [](const Args& argv) {
     MergeCommandLine merge;
     return ReadMergeCommandLine(argv, &merge).value_or("(no error)");

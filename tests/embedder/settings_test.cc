@@ -39,7 +39,9 @@ TEST(ApplyHuntFlagTest, EveryFlagSetsItsSettingAndImpliesTracking) {
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-interval", "1000", &settings));
   EXPECT_EQ(settings.interval_ms, 1000);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report", "-", &settings));
-  EXPECT_EQ(settings.report_path, "-");
+  EXPECT_EQ(settings.report_paths, std::vector<std::string>({"-"}));
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-show-internals", std::nullopt, &settings));
+  EXPECT_TRUE(settings.show_internals);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-fail-on-big", "50000", &settings));
   EXPECT_EQ(settings.fail_on_big, 50000);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-fail-on-slab", "1MB", &settings));
@@ -102,9 +104,9 @@ TEST(ApplyHuntFlagTest, ReportNameTakesPercentPAndPercentPercent) {
   HuntSettings settings;
   const std::string pid = std::to_string(getpid());
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report", "100%%-%p-%%p.json", &settings));
-  EXPECT_EQ(settings.report_path, "100%-" + pid + "-%p.json");
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-report", "-", &settings));
-  EXPECT_EQ(settings.report_path, "-");
+  // Repeatable: each report named, in order.
+  EXPECT_EQ(settings.report_paths, std::vector<std::string>({"100%-" + pid + "-%p.json", "-"}));
   for (const char* bad : {"r%d.json", "r%", "%", ""}) {
     EXPECT_EQ(ApplyHuntFlag("--slab-hunter-report", bad, &settings),
               std::string("--slab-hunter-report: invalid value '") + bad +

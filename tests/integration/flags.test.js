@@ -144,7 +144,7 @@ test('SLAB_HUNTER_OPTIONS is read too (so children inherit it), the command line
 });
 
 test('--slab-hunter tracks from the start: preloads and program are tracked without code', () => {
-  const result = run(['--slab-hunter', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
+  const result = run(['--slab-hunter', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=/dev/stderr',
                       '-e', 'globalThis.b = Buffer.allocUnsafe(40000); console.log(JSON.stringify(process.execArgv))']);
   assert.strictEqual(result.status, 0, result.stderr);
   // The flags are the embedder's: Node never sees them, nor does process.execArgv (so forked
@@ -154,7 +154,7 @@ test('--slab-hunter tracks from the start: preloads and program are tracked with
     .filter((e) => e.location.startsWith('at [eval]:1:'));
   assert.deepStrictEqual(atEval.map((e) => [e.amount, e.totalSize]), [[1, 40000]]);
 
-  const preloaded = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
+  const preloaded = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=/dev/stderr',
                          '-r', path.join(fixtures, 'preload-alloc.js'), '-e', '1']);
   assert.strictEqual(preloaded.status, 0, preloaded.stderr);
   const big = entriesAt(JSON.parse(preloaded.stderr).bigBufferLeaks, 'preload-alloc.js',
@@ -196,12 +196,12 @@ test('bad values stop the run before user code with status 9, naming flag and va
 
 test('--slab-hunter-verify-heap adds the views a heap snapshot finds to the JSON report', () => {
   const script = 'globalThis.dv = new DataView(Buffer.allocUnsafe(40000).buffer, 0, 8)';
-  const plain = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-', '-e', script]);
+  const plain = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=/dev/stderr', '-e', script]);
   const entryOf = (result) => JSON.parse(result.stderr).bigBufferLeaks
     .find((e) => e.location.startsWith('at [eval]:1:') && e.totalSize === 40000);
   assert.strictEqual(plain.status, 0, plain.stderr);
   assert.strictEqual(entryOf(plain).heapViews, undefined);
-  const verified = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
+  const verified = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=/dev/stderr',
                         '--slab-hunter-verify-heap', '-e', script]);
   assert.strictEqual(verified.status, 0, verified.stderr);
   assert.deepStrictEqual(entryOf(verified).heapViews, [{ type: 'DataView', retainerPath: 'global / dv' }]);

@@ -18,7 +18,7 @@ const flags = ['--slab-hunter-timeline=20', '--slab-hunter-leak-cutoff=0'];
 const at = (site) => `${fixture}:${siteLine('growth.js', site)}:`;
 
 function report(args) {
-  const result = run([...flags, '--slab-hunter-report=-', ...args]);
+  const result = run([...flags, '--slab-hunter-report=/dev/stderr', ...args]);
   const json = result.stderr.slice(result.stderr.indexOf('{"schema"'));
   return { result, report: JSON.parse(json.slice(0, json.indexOf('\n'))) };
 }
@@ -167,7 +167,7 @@ test('getLeakStats() entries carry peakBytes, peakAtMs and growth; no timeline w
   assert.ok(entry.peakAtMs > 0 && entry.peakAtMs < 1000, String(entry.peakAtMs));
   assert.deepStrictEqual(entry.growth, { verdict: 'steady', bytesPerMinute: 0 });
 
-  const off = run(['--slab-hunter-timeline=0', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
+  const off = run(['--slab-hunter-timeline=0', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=/dev/stderr',
                    '-e', `globalThis.kept = Buffer.alloc(${kChunk})`]);
   const json = JSON.parse(off.stderr);
   assert.strictEqual(json.timeline, null);

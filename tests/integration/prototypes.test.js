@@ -113,7 +113,7 @@ test('accessors that swallow writes and lie on reads take no field away', () => 
 
 test('throwing accessors left in place: the flags\' end-of-run report, heap check and stack ' +
      'statistics are written', () => {
-  const result = run(['--slab-hunter', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-',
+  const result = run(['--slab-hunter', '--slab-hunter-leak-cutoff=0', '--slab-hunter-report=/dev/stderr',
                       '--slab-hunter-verify-stacks', '--slab-hunter-verify-heap', fixture,
                       'at-exit']);
   assert.strictEqual(result.status, 0, result.stderr);

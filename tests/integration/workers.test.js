@@ -61,7 +61,7 @@ if (workersTracked) {
 
   for (const [mode, state] of [['ended', 'ended'], ['running', 'stopped']]) {
     test(`the end-of-run report covers a Worker that is ${mode} at the end, at its line`, () => {
-      const result = run([...flags, '--slab-hunter-stack-depth=1', '--slab-hunter-report=-', '--slab-hunter-fail-on-big=1', fixture, mode]);
+      const result = run([...flags, '--slab-hunter-stack-depth=1', '--slab-hunter-report=/dev/stderr', '--slab-hunter-fail-on-big=1', fixture, mode]);
       assert.strictEqual(result.status, kBudgetExceeded, result.stderr);
       const lines = result.stderr.split('\n');
       const report = JSON.parse(lines.find((line) => line.startsWith('{"schema"')));
@@ -83,7 +83,7 @@ if (workersTracked) {
 
   test('Workers that end, are terminated mid-call, exit or transfer Buffers leave the report sound', () => {
     const stress = path.join(fixtures, 'worker-stress.js');
-    const result = run([...flags, '--slab-hunter-report=-', stress]);
+    const result = run([...flags, '--slab-hunter-report=/dev/stderr', stress]);
     assert.strictEqual(result.status, 0, result.stderr);
     assert.strictEqual(result.stdout, 'done\n');
     const report = JSON.parse(result.stderr.split('\n').find((line) => line.startsWith('{"schema"')));
@@ -132,7 +132,7 @@ if (workersTracked) {
       });
 
       test(`process.exit(0) in a Worker's 'error' listener (delivered ${how}): the gate sees ${what}`, () => {
-        const result = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-report=-',
+        const result = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-report=/dev/stderr',
                             fixture, 'exit', ...args]);
         assert.strictEqual(result.status, keep ? kBudgetExceeded : 0, result.stderr);
         assert.deepStrictEqual(bigEntries(result), keep ? [keptChunk] : []);
@@ -143,7 +143,7 @@ if (workersTracked) {
   for (const mode of ['unhandled', 'rethrow']) {
     for (const keep of [false, true]) {
       test(`a Worker's error the program does not handle (${mode}): the report holds ${keep ? 'only the kept Buffer' : 'nothing'}`, () => {
-        const result = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-report=-',
+        const result = run([...flags, '--slab-hunter-fail-on-big=1', '--slab-hunter-report=/dev/stderr',
                             fixture, mode, ...(keep ? ['keep'] : [])]);
         assert.strictEqual(result.status, 1, result.stderr);
         assert.match(result.stderr, /Error: bad input/);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "tracker/core/node_internals.h"
 
 namespace slab_hunter {
 namespace {
@@ -42,10 +43,15 @@ void AppendFrames(std::string* out, const FrameTable& frames, const StackTree& s
   out->append("]");
 }
 
+// Whether the site is one of Node's own module constants (node_internals.h).
+const char* NodeInternal(const FrameTable& frames, const StackTree& stacks, StackId stack) {
+  return IsNodeInternalSite(frames, stacks, stack) ? "true" : "false";
+}
+
 void AppendLocation(std::string* out, const FrameTable& frames, const StackTree& stacks,
                     StackId stack) {
   absl::StrAppend(out, "\"location\":", JsonString(FormatStack(frames, stacks, stack)),
-                  ",\"frames\":");
+                  ",\"nodeInternal\":", NodeInternal(frames, stacks, stack), ",\"frames\":");
   AppendFrames(out, frames, stacks, stack);
 }
 
@@ -123,6 +129,8 @@ void AppendTimeline(std::string* out, const ThreadOverview* thread) {
     absl::StrAppend(out, first ? "{" : ",{", "\"kind\":", JsonString(SiteKindName(series.site.kind)),
                     ",\"location\":",
                     JsonString(FormatStack(*thread->frames, *thread->stacks, series.site.stack)),
+                    ",\"nodeInternal\":",
+                    NodeInternal(*thread->frames, *thread->stacks, series.site.stack),
                     ",\"bytes\":");
     AppendSeries(out, timeline->PointsOf(series));
     out->append("}");

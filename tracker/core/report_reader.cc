@@ -349,19 +349,17 @@ std::optional<std::string> ReadReport(std::string_view text, const std::string& 
                                       SharedStacks& stacks, ProcessReport* report) {
   *report = ProcessReport();
   report->file = file;
-  const Json root = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-      return file + ": empty (the run that writes it may not have ended, or it failed to write)";
-    }
-    // nlohmann's own message says where: parse again for it.
-    try {
-      (void)Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& error) {
-      const std::string what = error.what();
-      return absl::StrCat(file, ": not JSON (", what.substr(what.find("parse error")), ")");
-    }
-    return file + ": not JSON";
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return file + ": empty (the run that writes it may not have ended, or it failed to write)";
+  }
+  Json root;
+  try {
+    root = Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& error) {
+    // nlohmann's message says where ("[json.exception.parse_error.101] parse error at line 1,
+    // column 5: ..."); its own prefix is left out.
+    const std::string what = error.what();
+    return absl::StrCat(file, ": not JSON (", what.substr(what.find("parse error")), ")");
   }
   try {
     ReadRoot(root, stacks, *report);

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "tracker/core/node_internals.h"
 
 namespace slab_hunter {
 
@@ -78,6 +78,11 @@ std::string JsNumberString(double value) {
   return ShortestDecimal(value, std::chars_format::scientific);
 }
 
+// How the text names a kind of site.
+const char* SiteKindText(SiteKind kind) {
+  return kind == SiteKind::kBigBuffer ? "big buffers" : "slab retainers";
+}
+
 // The first line of a location: the frame the user wrote.
 std::string FirstLine(std::string text) {
   text.resize(std::min(text.size(), text.find('\n')));
@@ -127,7 +132,7 @@ void AppendPeakOnly(std::string& out, absl::Span<const ThreadOverview> threads,
   out += "\nHeld at their peak, nothing now (not in the totals):\n";
   for (const auto& [site, thread] : sites) {
     absl::StrAppend(&out,
-                    site->site.kind == SiteKind::kBigBuffer ? "big buffers" : "slab retainers",
+                    SiteKindText(site->site.kind),
                     " ", FormatStack(*thread->frames, *thread->stacks, site->site.stack), "\n");
     if (thread_lines) {
       absl::StrAppend(&out, "    thread: ", thread->thread_id,
@@ -154,11 +159,41 @@ std::string SeedLine(const SlabLeak& entry, const FrameTable& frames, const Stac
                       "\n");
 }
 
-// Each entry with its lines; with `thread_lines`, a line naming its thread first.
+// Node's own module constants, counted instead of listed.
+struct FoldedSites {
+  size_t count = 0;
+  double bytes = 0;
+};
+
+// What an entry keeps that the program may not need: a big buffer's stores, a slab entry's
+// share of its slabs.
+double HeldBytes(const BigBufferLeak& entry) { return entry.total_size; }
+double HeldBytes(const SlabLeak& entry) { return entry.normalised_total_leaked_bytes; }
+
+template <typename Leak>
+bool Folded(const ThreadEntry<Leak>& entry, const TextOptions& options) {
+  return !options.show_internals &&
+         IsNodeInternalSite(*entry.thread->frames, *entry.thread->stacks, entry.leak->stack);
+}
+
+std::string FoldedLine(const FoldedSites& folded) {
+  return absl::StrCat("Node internals: ", folded.count, folded.count == 1 ? " site, " : " sites, ",
+                      FormatBytes(std::round(folded.bytes)),
+                      " (module constants of Node's own modules; --slab-hunter-show-internals "
+                      "lists them)");
+}
+
+// Each entry with its lines; with `thread_lines`, a line naming its thread first. Node's own
+// module constants are added to `folded` unless `options` lists them.
 template <typename Leak>
 void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entries,
-                   bool thread_lines) {
+                   bool thread_lines, const TextOptions& options, FoldedSites& folded) {
   for (const ThreadEntry<Leak>& entry : entries) {
+    if (Folded(entry, options)) {
+      ++folded.count;
+      folded.bytes += HeldBytes(*entry.leak);
+      continue;
+    }
     const FrameTable& frames = *entry.thread->frames;
     const StackTree& stacks = *entry.thread->stacks;
     out += SeedLine(*entry.leak, frames, stacks);
@@ -170,14 +205,45 @@ void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entri
   }
 }
 
-// Totals can hold fractions of a byte (a slab's bytes are shared among its views); budgets are
-// whole bytes.
-unsigned long long WholeBytes(double bytes) {
-  return static_cast<unsigned long long>(std::ceil(bytes));
+// One line of the answer: a site and what it keeps.
+struct AnswerRow {
+  double bytes = 0;
+  const LeakEntry* entry = nullptr;
+  const ThreadOverview* thread = nullptr;
+  SiteKind kind = SiteKind::kBigBuffer;
+};
+
+template <typename Leak>
+void AddAnswerRows(const std::vector<ThreadEntry<Leak>>& entries, SiteKind kind,
+                   const TextOptions& options, std::vector<AnswerRow>& rows,
+                   FoldedSites& folded) {
+  for (const ThreadEntry<Leak>& entry : entries) {
+    if (Folded(entry, options)) {
+      ++folded.count;
+      folded.bytes += HeldBytes(*entry.leak);
+    } else {
+      rows.push_back({HeldBytes(*entry.leak), entry.leak, entry.thread, kind});
+    }
+  }
 }
 
-std::string BudgetText(const std::optional<double>& bytes) {
-  return bytes ? absl::StrCat(WholeBytes(*bytes), " bytes") : "none";
+bool IsGrowing(const AnswerRow& row) {
+  return row.entry->growth.verdict == GrowthVerdict::kGrowing;
+}
+
+// "growing +1.2 MB/min", "steady", "unknown".
+std::string GrowthText(const Growth& growth) {
+  std::string text(GrowthVerdictName(growth.verdict));
+  if ((growth.verdict == GrowthVerdict::kGrowing || growth.verdict == GrowthVerdict::kShrinking) &&
+      growth.bytes_per_minute) {
+    absl::StrAppend(&text, " ", FormatRate(*growth.bytes_per_minute));
+  }
+  return text;
+}
+
+std::string Padded(std::string text, size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
 }
 
 }  // namespace
@@ -197,18 +263,20 @@ std::string FormatBytes(double bytes) {
 }
 
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
-                           const StackTree& stacks) {
+                           const StackTree& stacks, const TextOptions& options) {
   const ThreadOverview thread{0, ThreadState::kRunning, &overview, &frames, &stacks};
-  return FormatOverview(absl::MakeConstSpan(&thread, 1));
+  return FormatOverview(absl::MakeConstSpan(&thread, 1), options);
 }
 
-std::string FormatOverview(absl::Span<const ThreadOverview> threads) {
+std::string FormatOverview(absl::Span<const ThreadOverview> threads, const TextOptions& options) {
   const bool thread_lines = HasWorkerEntries(threads);
   const LeakOverview totals = TotalsOf(threads);
+  FoldedSites folded;
   std::string out = "Big buffer potential leaks:\n";
-  AppendEntries(out, BigBufferLeaksOf(threads), thread_lines);
+  AppendEntries(out, BigBufferLeaksOf(threads), thread_lines, options, folded);
   out += "\nSlab retainers potential leaks:\n";
-  AppendEntries(out, SlabLeaksOf(threads), thread_lines);
+  AppendEntries(out, SlabLeaksOf(threads), thread_lines, options, folded);
+  if (folded.count > 0) absl::StrAppend(&out, "\n", FoldedLine(folded), "\n");
   AppendPeakOnly(out, threads, thread_lines);
   absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
                   FormatBytes(totals.total_big_buffer_leaks),
@@ -216,6 +284,64 @@ std::string FormatOverview(absl::Span<const ThreadOverview> threads) {
                   FormatBytes(totals.total_slab_leaks),
                   "\nTotal retained but unreferenced: ",
                   FormatBytes(totals.total_unreferenced_bytes), " (each byte counted once)");
+  return out;
+}
+
+std::string FormatAnswer(absl::Span<const ThreadOverview> threads, const TextOptions& options) {
+  std::vector<AnswerRow> rows;
+  FoldedSites folded;
+  AddAnswerRows(BigBufferLeaksOf(threads), SiteKind::kBigBuffer, options, rows, folded);
+  AddAnswerRows(SlabLeaksOf(threads), SiteKind::kSlab, options, rows, folded);
+  std::stable_sort(rows.begin(), rows.end(), [](const AnswerRow& a, const AnswerRow& b) {
+    if (IsGrowing(a) != IsGrowing(b)) return IsGrowing(a);
+    if (IsGrowing(a)) return *a.entry->growth.bytes_per_minute > *b.entry->growth.bytes_per_minute;
+    return a.bytes > b.bytes;
+  });
+  if (rows.empty() && folded.count == 0) {
+    return "slab-hunter-node: no site keeps memory the program may not need\n";
+  }
+  // The sites listed, not the totals: those count Node's module constants too.
+  double big_buffer_bytes = 0;
+  double slab_bytes = 0;
+  for (const AnswerRow& row : rows) {
+    (row.kind == SiteKind::kBigBuffer ? big_buffer_bytes : slab_bytes) += row.bytes;
+  }
+  const bool has_timeline = std::any_of(rows.begin(), rows.end(),
+                                        [](const AnswerRow& row) { return row.entry->peak; });
+  const size_t growing = std::count_if(rows.begin(), rows.end(), IsGrowing);
+  std::string out = absl::StrCat(
+      "slab-hunter-node: ", rows.size(), rows.size() == 1 ? " site keeps" : " sites keep",
+      " memory the program may not need (big buffers ", FormatBytes(big_buffer_bytes),
+      ", slab retainers ", FormatBytes(slab_bytes), ")");
+  if (has_timeline) absl::StrAppend(&out, "; ", growing, " growing");
+  out += ":\n";
+  const size_t shown = std::min(rows.size(), kAnswerSiteLines);
+  size_t bytes_width = 0;
+  size_t growth_width = 0;
+  for (size_t i = 0; i < shown; ++i) {
+    bytes_width = std::max(bytes_width, FormatBytes(std::round(rows[i].bytes)).size() + 2);
+    if (has_timeline) {
+      growth_width = std::max(growth_width, GrowthText(rows[i].entry->growth).size() + 2);
+    }
+  }
+  for (size_t i = 0; i < shown; ++i) {
+    const AnswerRow& row = rows[i];
+    absl::StrAppend(&out, "  ", Padded(FormatBytes(std::round(row.bytes)), bytes_width),
+                    has_timeline ? Padded(GrowthText(row.entry->growth), growth_width) : "",
+                    SiteKindText(row.kind), " ",
+                    FirstLine(FormatStack(*row.thread->frames, *row.thread->stacks,
+                                          row.entry->stack)));
+    if (row.thread->thread_id != 0) absl::StrAppend(&out, " (thread ", row.thread->thread_id, ")");
+    out += "\n";
+    if (row.entry->hint != FixHint::kNone) {
+      out.append(2 + bytes_width, ' ').append("fix: ").append(FixHintText(row.entry->hint));
+      out += "\n";
+    }
+  }
+  if (rows.size() > shown) {
+    absl::StrAppend(&out, "  ... and ", rows.size() - shown, " more sites (below)\n");
+  }
+  if (folded.count > 0) absl::StrAppend(&out, "  ", FoldedLine(folded), "\n");
   return out;
 }
 
@@ -239,36 +365,12 @@ std::string FormatGrowingSites(absl::Span<const GrowingSite> sites) {
   std::string out;
   for (const GrowingSite& site : sites) {
     absl::StrAppend(&out, "  ", FormatRate(site.bytes_per_minute), " ",
-                    site.site.kind == SiteKind::kBigBuffer ? "big buffers" : "slab retainers",
+                    SiteKindText(site.site.kind),
                     " ",
                     FirstLine(FormatStack(*site.thread->frames, *site.thread->stacks,
                                           site.site.stack)));
     if (site.thread->thread_id != 0) absl::StrAppend(&out, " (thread ", site.thread->thread_id, ")");
     out += "\n";
-  }
-  return out;
-}
-
-std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
-                                absl::Span<const ThreadOverview> threads, const Budgets& budgets) {
-  std::string out;
-  if (!verdict.growing.empty()) {
-    absl::StrAppend(&out, "slab-hunter-node: growth budget exceeded (",
-                    WholeBytes(budgets.growth.value_or(0)),
-                    " bytes per minute): growing sites:\n", FormatGrowingSites(verdict.growing));
-  }
-  if (verdict.growth_unjudged) {
-    out +=
-        "slab-hunter-node: growth budget not checked: no site has a growth verdict (a verdict "
-        "needs 8 points of the timeline: run longer, or set a shorter --slab-hunter-timeline)\n";
-  }
-  if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
-    const LeakOverview totals = TotalsOf(threads);
-    absl::StrAppend(&out, "slab-hunter-node: leak budget exceeded (big-buffer leaks ",
-                    WholeBytes(totals.total_big_buffer_leaks), " bytes, budget ",
-                    BudgetText(budgets.big_buffer_leaks), "; slab leaks ",
-                    WholeBytes(totals.total_slab_leaks), " bytes, budget ",
-                    BudgetText(budgets.slab_leaks), ")\n", FormatOverview(threads), "\n");
   }
   return out;
 }

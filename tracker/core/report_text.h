@@ -8,7 +8,6 @@
 
 #include "tracker/core/analysis.h"
 #include "tracker/core/frame_tree.h"
-#include "tracker/core/report_json.h"
 #include "tracker/core/site_history.h"
 #include "tracker/core/thread_overview.h"
 
@@ -29,30 +28,39 @@ std::string FormatRate(double bytes_per_minute);
 // ..." while the timeline is short).
 std::string FormatSiteHistory(const SitePeak& peak, const Growth& growth);
 
+// What the text reports may leave out.
+struct TextOptions {
+  // Lists the sites of Node's own module constants (node_internals.h) instead of folding them
+  // into one "Node internals: N sites, X" line.
+  bool show_internals = false;
+};
+
 // The seed's LeakOverview.toString(): both sections and both totals; each entry's location is
 // FormatStack() of its stack. Each entry is followed by lines of its own, indented by four
 // spaces (unreferenced bytes first, then retainers by first frame, then the fix hint), and the
 // totals by the unreferenced total: the seed's lines themselves are unchanged. With a
 // timeline, each entry's second line is FormatSiteHistory's, and the sites that held memory
-// only earlier follow the entries ("Held at their peak, nothing now:").
+// only earlier follow the entries ("Held at their peak, nothing now:"). Node's own module
+// constants are one line after the entries, unless `options` lists them.
 std::string FormatOverview(const LeakOverview& overview, const FrameTable& frames,
-                           const StackTree& stacks);
+                           const StackTree& stacks, const TextOptions& options = {});
 
 // The same for several threads' overviews as one: entries of every thread in one list per
 // kind, the totals summed. When an entry is a Worker's, each entry's first line beneath its
 // location names its thread ("    thread: 2", "    thread: 0 (main)").
-std::string FormatOverview(absl::Span<const ThreadOverview> threads);
+std::string FormatOverview(absl::Span<const ThreadOverview> threads,
+                           const TextOptions& options = {});
+
+// What the text reports lead with, the answer: how many sites keep memory and how much, then
+// one line per site (at most kAnswerSiteLines), growing sites first (fastest first), then by
+// the bytes they hold, each with its growth verdict (when there is a timeline) and its fix.
+std::string FormatAnswer(absl::Span<const ThreadOverview> threads,
+                         const TextOptions& options = {});
+inline constexpr size_t kAnswerSiteLines = 10;
 
 // The growth gate's message: each site growing faster than `bytes_per_minute`, one line each
 // with its rate and first frame.
 std::string FormatGrowingSites(absl::Span<const GrowingSite> sites);
-
-// What a run or a merge says on stderr about `verdict` on `threads` ("" when it has nothing to
-// say): the sites over the growth gate, that the gate could not judge, the totals over a leak
-// budget followed by the overview. Byte figures are whole, rounded up, so that a total over a
-// budget never reads as equal to it.
-std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
-                                absl::Span<const ThreadOverview> threads, const Budgets& budgets);
 
 }  // namespace slab_hunter
 

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "tracker/core/report_files.h"
 #include "tracker/v8/settings.h"
 
 namespace slab_hunter {
@@ -282,22 +283,28 @@ std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const
   for (const auto& [name, value] : flags) {
     if (auto error = ApplyHuntFlag(name, value, settings)) return error;
   }
-  // Written at the end of the run, whatever directory the program is in by then.
-  std::string& report_path = settings->report_path;
-  if (!report_path.empty() && report_path != "-" && report_path[0] != '/') {
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) == nullptr) {
-      return "--slab-hunter-report: cannot resolve '" + report_path + "': " + std::strerror(errno);
+  // Written at the end of the run, whatever directory the program is in by then; the same
+  // file named twice is one report.
+  std::vector<std::string> paths;
+  for (std::string path : settings->report_paths) {
+    if (path != "-" && path[0] != '/') {
+      char cwd[PATH_MAX];
+      if (getcwd(cwd, sizeof cwd) == nullptr) {
+        return "--slab-hunter-report: cannot resolve '" + path + "': " + std::strerror(errno);
+      }
+      path = std::string(cwd) + "/" + path;
     }
-    report_path = std::string(cwd) + "/" + report_path;
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
   }
+  settings->report_paths = paths;
   // Created (and emptied of any earlier run's report) now, so a bad path stops the run before
-  // the program starts rather than losing the report at its end.
-  if (!settings->report_path.empty() && settings->report_path != "-") {
-    FILE* file = std::fopen(settings->report_path.c_str(), "w");
+  // the program starts rather than losing the report at its end. A device or pipe
+  // (/dev/stderr) is only opened: emptying it would cut off what a redirected stderr holds.
+  for (const std::string& path : settings->report_paths) {
+    if (IsStandardStream(path)) continue;
+    FILE* file = std::fopen(path.c_str(), IsRegularFileOrAbsent(path) ? "w" : "a");
     if (file == nullptr) {
-      return "--slab-hunter-report: cannot create '" + settings->report_path +
-             "': " + std::strerror(errno);
+      return "--slab-hunter-report: cannot create '" + path + "': " + std::strerror(errno);
     }
     std::fclose(file);
   }
@@ -313,11 +320,12 @@ namespace {
 constexpr char kMergeUsage[] =
     "usage: slab-hunter-node --slab-hunter-merge [--slab-hunter-report=<file>] "
     "[--slab-hunter-fail-on-big=<bytes>] [--slab-hunter-fail-on-slab=<bytes>] "
-    "[--slab-hunter-fail-on-growth=<bytes>] <report.json>...";
+    "[--slab-hunter-fail-on-growth=<bytes>] [--slab-hunter-show-internals] <report.json>...";
 
 bool IsMergeOption(absl::string_view name) {
   return name == "--slab-hunter-report" || name == "--slab-hunter-fail-on-big" ||
-         name == "--slab-hunter-fail-on-slab" || name == "--slab-hunter-fail-on-growth";
+         name == "--slab-hunter-fail-on-slab" || name == "--slab-hunter-fail-on-growth" ||
+         name == "--slab-hunter-show-internals";
 }
 
 absl::string_view FlagName(const std::string& token) {

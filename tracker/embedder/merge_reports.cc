@@ -1,18 +1,16 @@
 #include "tracker/embedder/merge_reports.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "tracker/core/report_files.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_merge.h"
 #include "tracker/core/report_reader.h"
-#include "tracker/core/report_text.h"
 #include "tracker/embedder/command_line.h"
 #include "tracker/v8/settings.h"
 
@@ -54,22 +52,6 @@ std::string ProcessList(const std::vector<ProcessReport>& reports) {
   return out;
 }
 
-// Writes `text` to `path` ("-": stderr); the error if any.
-std::optional<std::string> WriteReport(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::fprintf(stderr, "%s\n", text.c_str());
-    return std::nullopt;
-  }
-  FILE* file = std::fopen(path.c_str(), "w");
-  if (file == nullptr) return std::strerror(errno);
-  int error = 0;
-  if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) error = errno;
-  if (std::fputc('\n', file) == EOF && error == 0) error = errno;
-  if (std::fclose(file) != 0 && error == 0) error = errno;
-  if (error != 0) return std::strerror(error);
-  return std::nullopt;
-}
-
 }  // namespace
 
 int RunMerge(const std::vector<std::string>& argv) {
@@ -109,16 +91,25 @@ int RunMerge(const std::vector<std::string>& argv) {
   settings.budgets.big_buffer_leaks = Budget(command.settings.fail_on_big);
   settings.budgets.slab_leaks = Budget(command.settings.fail_on_slab);
   settings.budgets.growth = Budget(command.settings.fail_on_growth);
-  const std::string& path = command.settings.report_path;
-  if (path.empty()) {
-    std::printf("%s\n%s\n", ProcessList(reports).c_str(), FormatOverview(threads).c_str());
-  } else if (auto error = WriteReport(path, FormatMergedJson(merged, stacks, reports, settings))) {
-    std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
-                 path.c_str(), error->c_str());
-    return kInvalidReportExitCode;
+  settings.show_internals = command.settings.show_internals;
+  // The text (with no report asked for, on stdout) says first which processes it covers.
+  auto report_in = [&](ReportFormat format) {
+    return format == ReportFormat::kJson
+               ? FormatMergedJson(merged, stacks, reports, settings) + "\n"
+               : ProcessList(reports) + "\n" + FormatReport(format, threads, settings);
+  };
+  if (command.settings.report_paths.empty()) {
+    std::fputs(report_in(ReportFormat::kText).c_str(), stdout);
+  }
+  for (const std::string& path : command.settings.report_paths) {
+    if (auto error = WriteReportFile(path, report_in(ReportFormatOf(path)))) {
+      std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
+                   path.c_str(), error->c_str());
+      return kInvalidReportExitCode;
+    }
   }
   const BudgetVerdict verdict = CheckBudgets(threads, settings.budgets);
-  std::fputs(FormatBudgetVerdict(verdict, threads, settings.budgets).c_str(), stderr);
+  std::fputs(FormatBudgetVerdict(verdict, threads, settings).c_str(), stderr);
   return verdict.exceeded() ? kBudgetExceededExitCode : 0;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "node.h"
+#include "tracker/core/report_files.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_text.h"
 #include "tracker/core/site_history.h"
@@ -35,30 +36,6 @@ std::optional<double> Budget(double bytes) {
   return bytes < 0 ? std::nullopt : std::optional<double>(bytes);
 }
 
-// Totals can hold fractions of a byte (a slab's bytes are shared among its views); budgets are
-// whole bytes. Rounding up keeps the message true: a total over a budget of B bytes reads as
-// more than B.
-unsigned long long WholeBytes(double bytes) {
-  return static_cast<unsigned long long>(std::ceil(bytes));
-}
-
-std::string BudgetText(double bytes) {
-  return bytes < 0 ? "none" : std::to_string(WholeBytes(bytes)) + " bytes";
-}
-
-// Writes `text` to `path`; the error if any. Checks every step: some devices (/dev/full) fail
-// only when the data is flushed.
-std::optional<int> WriteFile(const std::string& path, const std::string& text) {
-  FILE* file = std::fopen(path.c_str(), "w");
-  if (file == nullptr) return errno;
-  int error = 0;
-  if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) error = errno;
-  if (std::fflush(file) != 0 && error == 0) error = errno;
-  if (std::fclose(file) != 0 && error == 0) error = errno;
-  if (error != 0) return error;
-  return std::nullopt;
-}
-
 EndOfRun* the_end_of_run = nullptr;
 
 // How long the end of run waits for the Workers it stops to analyse what they hold: each runs
@@ -72,6 +49,20 @@ std::vector<ThreadOverview> WithWorkers(const LeakOverview& main_overview, Sessi
       {main.thread_id(), ThreadState::kRunning, &main_overview, &main.frames(), &main.stacks()}};
   threads.insert(threads.end(), workers.begin(), workers.end());
   return threads;
+}
+
+// What the flags ask of the reports.
+ReportSettings ReportSettingsOf(const HuntSettings& settings) {
+  ReportSettings report;
+  report.leak_cutoff_ms = settings.leak_cutoff_ms;
+  report.big_buffer_cutoff = settings.big_buffer_cutoff;
+  report.stack_depth = settings.stack_depth;
+  report.pid = getpid();
+  report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
+  report.budgets.slab_leaks = Budget(settings.fail_on_slab);
+  report.budgets.growth = Budget(settings.fail_on_growth);
+  report.show_internals = settings.show_internals;
+  return report;
 }
 
 }  // namespace
@@ -187,58 +178,28 @@ bool EndOfRun::Finish() {
   v8::HandleScope handle_scope(isolate_);
   v8::Context::Scope context_scope(context_.Get(isolate_));
   const LeakOverview overview =
-      AnalyzeReachable(settings.verify_heap && !settings.report_path.empty());
+      AnalyzeReachable(settings.verify_heap && !settings.report_paths.empty());
   const std::vector<ThreadOverview> threads = WithWorkers(overview, session, std::move(workers));
-  const LeakOverview totals = TotalsOf(threads);
 
-  ReportSettings report;
-  report.leak_cutoff_ms = settings.leak_cutoff_ms;
-  report.big_buffer_cutoff = settings.big_buffer_cutoff;
-  report.stack_depth = settings.stack_depth;
-  report.pid = getpid();
-  report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
-  report.budgets.slab_leaks = Budget(settings.fail_on_slab);
-  report.budgets.growth = Budget(settings.fail_on_growth);
-  if (!settings.report_path.empty()) {
-    WriteReport(FormatJson(threads, report));
-  }
+  const ReportSettings report = ReportSettingsOf(settings);
+  WriteReports(threads, report);
   const BudgetVerdict verdict = CheckBudgets(threads, report.budgets);
   over_budget_ = verdict.exceeded();
-  if (!verdict.growing.empty()) {
-    std::fprintf(stderr,
-                 "slab-hunter-node: growth budget exceeded (%llu bytes per minute): growing "
-                 "sites:\n%s",
-                 WholeBytes(settings.fail_on_growth), FormatGrowingSites(verdict.growing).c_str());
-  }
-  if (verdict.growth_unjudged) {
-    std::fprintf(stderr,
-                 "slab-hunter-node: growth budget not checked: no site has a growth verdict (a "
-                 "verdict needs 8 points of the timeline: run longer, or set a shorter "
-                 "--slab-hunter-timeline)\n");
-  }
-  if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
-    std::fprintf(stderr,
-                 "slab-hunter-node: leak budget exceeded (big-buffer leaks %llu bytes, budget %s; "
-                 "slab leaks %llu bytes, budget %s)\n%s\n",
-                 WholeBytes(totals.total_big_buffer_leaks),
-                 BudgetText(settings.fail_on_big).c_str(), WholeBytes(totals.total_slab_leaks),
-                 BudgetText(settings.fail_on_slab).c_str(), FormatOverview(threads).c_str());
-  }
+  std::fputs(FormatBudgetVerdict(verdict, threads, report).c_str(), stderr);
   state_.store(kDone);
   // A signal that came while the report was written ends the program now, as it would have.
   if (const int signal = watcher_->Stop()) SignalWatcher::EndBySignal(signal);
   return over_budget_;
 }
 
-void EndOfRun::WriteReport(const std::string& json) const {
-  const std::string& path = Session::settings().report_path;
-  if (path == "-") {
-    std::fprintf(stderr, "%s\n", json.c_str());
-    return;
-  }
-  if (const auto error = WriteFile(path, json + "\n")) {
-    std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
-                 path.c_str(), std::strerror(*error));
+void EndOfRun::WriteReports(absl::Span<const ThreadOverview> threads,
+                            const ReportSettings& report) const {
+  for (const std::string& path : Session::settings().report_paths) {
+    const std::string text = FormatReport(ReportFormatOf(path), threads, report);
+    if (const auto error = WriteReportFile(path, text)) {
+      std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
+                   path.c_str(), error->c_str());
+    }
   }
 }
 
@@ -248,8 +209,10 @@ void EndOfRun::PrintOverview() {
   v8::Context::Scope context_scope(context_.Get(isolate_));
   // The Workers that have ended so far; those still running are in the end-of-run report.
   const LeakOverview overview = AnalyzeReachable(false);
-  std::fprintf(stderr, "%s\n",
-               FormatOverview(WithWorkers(overview, Session::Main(), worker_sessions::Ended()))
+  std::fprintf(stderr, "%s",
+               FormatReport(ReportFormat::kText,
+                            WithWorkers(overview, Session::Main(), worker_sessions::Ended()),
+                            ReportSettingsOf(Session::settings()))
                    .c_str());
 }
 

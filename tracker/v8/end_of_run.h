@@ -12,7 +12,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/types/span.h"
 #include "tracker/core/analysis.h"
+#include "tracker/core/report_json.h"
+#include "tracker/core/thread_overview.h"
 #include "tracker/v8/signal_watcher.h"
 #include "tracker/v8/view_registry.h"
 #include "v8.h"
@@ -63,7 +66,8 @@ class EndOfRun final : public SignalWatcher::Client {
   // One full collection, then the analysis of what is reachable; with `check_heap`, each
   // entry's heap views too.
   LeakOverview AnalyzeReachable(bool check_heap);
-  void WriteReport(const std::string& json) const;
+  // Each --slab-hunter-report in the format its name asks for.
+  void WriteReports(absl::Span<const ThreadOverview> threads, const ReportSettings& report) const;
 
   v8::Isolate* const isolate_;
   v8::Global<v8::Context> context_;

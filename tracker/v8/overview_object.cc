@@ -6,10 +6,18 @@
 #include "absl/types/span.h"
 #include "tracker/core/fix_hint.h"
 #include "tracker/core/report_text.h"
+#include "tracker/v8/session.h"
 #include "tracker/v8/v8_values.h"
 
 namespace slab_hunter {
 namespace {
+
+// The API's text folds Node's own module constants as the flags' reports do.
+TextOptions TextOptionsOfFlags() {
+  TextOptions options;
+  options.show_internals = Session::settings().show_internals;
+  return options;
+}
 
 using v8::Context;
 using v8::Local;
@@ -124,7 +132,7 @@ MaybeLocal<Object> AnalysisObject(Local<Context> context, const LeakOverview& ov
       .SetNumber("totalBigBufferLeaks", overview.total_big_buffer_leaks)
       .SetNumber("totalSlabLeaks", overview.total_slab_leaks)
       .SetNumber("totalUnreferencedBytes", overview.total_unreferenced_bytes)
-      .SetString("text", FormatOverview(overview, frames, stacks));
+      .SetString("text", FormatOverview(overview, frames, stacks, TextOptionsOfFlags()));
   if (report != nullptr) {
     result.SetString("json", FormatJson(overview, frames, stacks, *report))
         .SetBoolean("overBudget", CheckBudgets(overview, report->budgets).exceeded());

@@ -77,7 +77,7 @@ int ReportSignalNumber(std::string_view name) {
 // The flags that take no value.
 bool IsSwitch(std::string_view name) {
   return name == kFlagPrefix || name == "--slab-hunter-verify-stacks" ||
-         name == "--slab-hunter-verify-heap";
+         name == "--slab-hunter-verify-heap" || name == "--slab-hunter-show-internals";
 }
 
 }  // namespace
@@ -114,6 +114,7 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
     if (value) return std::string(name) + ": takes no value (got '" + *value + "')";
     if (name == "--slab-hunter-verify-stacks") settings->verify_stack_cache = true;
     if (name == "--slab-hunter-verify-heap") settings->verify_heap = true;
+    if (name == "--slab-hunter-show-internals") settings->show_internals = true;
     return std::nullopt;
   }
   if (!value) return std::string(name) + ": missing value";
@@ -163,7 +164,7 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
       return Invalid(name, text,
                      "a file name, or - for stderr; in the name, %p is the process id and %% is %");
     }
-    settings->report_path = *report_name;
+    settings->report_paths.push_back(*report_name);  // repeatable: one per format wanted
   } else if (name == "--slab-hunter-report-signal") {
     const int signal = ReportSignalNumber(text);
     if (signal == 0) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slab_hunter {
 
@@ -15,8 +16,11 @@ struct HuntSettings {
   double big_buffer_cutoff = 4000;
   int stack_depth = 10;
   double interval_ms = 0;    // 0: no periodic report
-  // Empty: no JSON report; "-": stderr; else a file name, %p and %% already replaced.
-  std::string report_path;
+  // The end-of-run reports, each "-" (the text on stderr) or a file name whose extension says
+  // the format (report_formats.h), %p and %% already replaced.
+  std::vector<std::string> report_paths;
+  // Lists the sites of Node's own module constants in the text reports instead of one line.
+  bool show_internals = false;
   // The signal that prints the overview to stderr; 0: none (the signal keeps Node's meaning).
   int report_signal = 0;
   double fail_on_big = -1;   // < 0: no budget

@@ -1,0 +1,66 @@
+'use strict';
+
+// --slab-hunter-report by extension: one run writes each report named (.json, .txt, - for the
+// text on stderr); the text leads with the answer; Node's own module constants are one line.
+
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const test = require('node:test');
+const { fixtures, run, siteLine, entriesAt } = require('./helpers.js');
+
+const fixture = path.join(fixtures, 'module-constants.js');
+const greetingLine = siteLine('module-constants.js', 'greeting');
+const chunkLine = siteLine('module-constants.js', 'chunk');
+
+test('one run writes every report named, each in the format its name asks for', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  const result = run(['--slab-hunter-leak-cutoff=0', `--slab-hunter-report=${dir}/r.json`,
+                      `--slab-hunter-report=${dir}/r.txt`, '--slab-hunter-report=-',
+                      `--slab-hunter-report=${dir}/r-%p`, fixture]);
+  assert.strictEqual(result.status, 0, result.stderr);
+  const json = JSON.parse(fs.readFileSync(`${dir}/r.json`, 'utf8'));
+  const chunk = entriesAt(json.bigBufferLeaks, 'module-constants.js', chunkLine);
+  assert.deepStrictEqual(chunk.map((e) => [e.amount, e.totalSize, e.nodeInternal]),
+                         [[1, 50000, false]]);
+  // A name without a known extension is JSON, as every report was before.
+  const [other] = fs.readdirSync(dir).filter((name) => name.startsWith('r-'));
+  assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(dir, other), 'utf8')).totals,
+                         json.totals);
+  // The text file and stderr are the same report, which leads with the answer.
+  const text = fs.readFileSync(`${dir}/r.txt`, 'utf8');
+  assert.strictEqual(result.stderr, text);
+  assert.match(text, /^slab-hunter-node: 2 sites keep memory the program may not need \(big buffers 50 kB, /);
+  const answer = text.slice(0, text.indexOf('\nBig buffer potential leaks:'));
+  assert.match(answer, new RegExp(`\\n {2}50 kB {2}.*big buffers at ${fixture}:${chunkLine}:\\d+\\n`));
+  assert.match(answer, new RegExp(`slab retainers at ${fixture}:${greetingLine}:\\d+\\n`));
+});
+
+test("Node's own module constants are one line; the program's stay listed", () => {
+  const folded = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-report=-', fixture]);
+  assert.strictEqual(folded.status, 0, folded.stderr);
+  // Their sites are not listed (a slab of the program's may still name them among its retainers).
+  assert.doesNotMatch(folded.stderr, /(^|\n|\) )at node:(_http_server|_tls_wrap):/);
+  assert.match(folded.stderr, /\n {2}Node internals: \d+ sites, [\d.]+ kB \(module constants of Node's own modules; --slab-hunter-show-internals lists them\)\n/);
+  assert.match(folded.stderr, new RegExp(`normalised against retainers\\) at ${fixture}:${greetingLine}:\\d+\\n`));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  const listed = run(['--slab-hunter-leak-cutoff=0', '--slab-hunter-show-internals',
+                      '--slab-hunter-report=-', `--slab-hunter-report=${dir}/r.json`, fixture]);
+  assert.strictEqual(listed.status, 0, listed.stderr);
+  assert.match(listed.stderr, /at node:_http_server:\d+:\d+\n/);
+  assert.match(listed.stderr, /at node:_tls_wrap:\d+:\d+\n/);
+  assert.doesNotMatch(listed.stderr, /Node internals:/);
+  const json = JSON.parse(fs.readFileSync(`${dir}/r.json`, 'utf8'));
+  const internal = json.slabLeaks.filter((e) => e.nodeInternal);
+  const modules = new Set(internal.map((e) => e.frames[0].file));
+  assert.ok(modules.has('node:_http_server') && modules.has('node:_tls_wrap'), [...modules].join());
+  assert.ok(internal.every((e) => e.frames.every((f) => f.file.startsWith('node:'))));
+  const greeting = entriesAt(json.slabLeaks, 'module-constants.js', greetingLine);
+  assert.deepStrictEqual(greeting.map((e) => [e.amount, e.nodeInternal]), [[1, false]]);
+  // The folded line counts exactly the entries marked as Node's.
+  const count = Number(/Node internals: (\d+) sites/.exec(folded.stderr)[1]);
+  const internalBig = json.bigBufferLeaks.filter((e) => e.nodeInternal);
+  assert.strictEqual(count, internal.length + internalBig.length);
+});
