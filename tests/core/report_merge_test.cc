@@ -171,9 +171,9 @@ TEST_F(MergeTest, TheMergedJsonKeepsEachProcessTimeline) {
   const std::string processes =
       ",\"timeline\":null,\"processes\":["
       "{\"pid\":101,\"file\":\"/app/r0.json\",\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
-      "\"timeline\":{\"atMs\":[101],\"threadId\":0}},"
+      "\"timeline\":{\"threadId\":0,\"atMs\":[101]}},"
       "{\"pid\":102,\"file\":\"/app/r1.json\",\"threads\":[{\"threadId\":0,\"state\":\"running\"}],"
-      "\"timeline\":{\"atMs\":[102],\"threadId\":0}}]}";
+      "\"timeline\":{\"threadId\":0,\"atMs\":[102]}}]}";
   ASSERT_GE(json.size(), processes.size());
   EXPECT_EQ(json.substr(json.size() - processes.size()), processes);
 }

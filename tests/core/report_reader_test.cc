@@ -84,7 +84,7 @@ TEST(ReadReportTest, ReadsEveryField) {
   EXPECT_EQ(worker.slab_leaks[0].hint, FixHint::kNone);
   EXPECT_FALSE(worker.slab_leaks[0].peak.has_value());
 
-  EXPECT_EQ(report.timeline_json, R"({"atMs":[10,20],"threadId":0,"ticks":2})");
+  EXPECT_EQ(report.timeline_json, R"({"threadId":0,"ticks":2,"atMs":[10,20]})");
 }
 
 TEST(ReadReportTest, OneLocationIsOneStackAcrossReports) {

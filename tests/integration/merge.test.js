@@ -70,8 +70,12 @@ test('the processes\' entries of one site are one entry, their timelines kept pe
 
   assert.deepStrictEqual(json.processes.map((p) => [p.pid, p.file]),
                          pids.map((pid, i) => [pid, files[i]]));
-  for (const p of json.processes) {
+  for (const [i, p] of json.processes.entries()) {
     assert.deepStrictEqual(p.threads, [{ threadId: 0, state: 'running' }]);
+    // Kept as the process's own report has it, field order included.
+    const own = JSON.parse(fs.readFileSync(files[i], 'utf8'));
+    assert.strictEqual(own.pid, pids[i]);
+    assert.strictEqual(JSON.stringify(p.timeline), JSON.stringify(own.timeline));
     assert.strictEqual(p.timeline.threadId, 0);
     const series = p.timeline.sites.find((s) => s.location.includes(
       `${fixture}:${siteLine('growth.js', 'cache')}:`));

@@ -17,7 +17,8 @@
 namespace slab_hunter {
 namespace {
 
-using Json = nlohmann::json;
+// Ordered: a timeline is written back with its fields in the order its report had them.
+using Json = nlohmann::ordered_json;
 
 // What is wrong with a report, and where in it ("bigBufferLeaks[2].amount").
 struct ReportError {
