@@ -2,10 +2,11 @@
 # Sets up, builds, and runs every test on each Node line named:   bash tools/test.sh [18|24]...
 # With none named, both lines, 18 then 24 (what CI runs). Per line: the GoogleTest units and the
 # integration tests (Bazel, the GC-stress variants included; for 24 where libnode 24 is, see
-# tools/bazel24.sh), the path build.sh prints used as `node` (tests/launcher), the CI gate as a
-# user runs it, and the line's own Node Buffer tests (test-buffer-*.js of its version) untracked
-# and tracked. On 18 then the units, the integration tests and Node's Buffer tests again under
-# AddressSanitizer and UndefinedBehaviorSanitizer, and the core's thread tests under
+# tools/bazel24.sh), the path build.sh prints used as `node` (tests/launcher), the CI gate and
+# the ws example (examples/ws-server, its ws from npm) as a user runs them, the HTML report in
+# Chromium (tests/html), and the line's own Node Buffer tests (test-buffer-*.js of its version)
+# untracked and tracked. On 18 then the units, the integration tests and Node's Buffer tests
+# again under AddressSanitizer and UndefinedBehaviorSanitizer, and the core's thread tests under
 # ThreadSanitizer. Each step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,8 @@ line18() {
   step bazel test //tests/...
   step bash tests/launcher/run.sh "$binary"
   step bash tests/gate/run.sh "$binary"
+  step bash tests/examples/run.sh "$binary"
+  step bash tests/html/run.sh "$binary"
   step bash tests/node_buffer_suite/run.sh "$binary"
   # Each sanitizer builds into its own output tree (.bazelrc): bazel-bin stays the plain build.
   local sanitized=(//tests/core/... //tests/embedder/... //tests/integration/...)
@@ -45,6 +48,8 @@ line24() {
   step bash tools/bazel24.sh test //tests/...
   step bash tests/launcher/run.sh "$binary"
   step bash tests/gate/run.sh "$binary"
+  step bash tests/examples/run.sh "$binary"
+  step bash tests/html/run.sh "$binary"
   step bash tests/node_buffer_suite/run.sh "$binary"
 }
 

@@ -109,6 +109,45 @@ TEST_F(AnswerTest, TheAnswerNamesTheLinesGrowingFirstWithTheirFix) {
             "--slab-hunter-show-internals lists them)\n");
 }
 
+// A short run's timeline has too few points for any verdict: the answer says so once, rather
+// than "unknown" on every line.
+TEST_F(AnswerTest, NoVerdictYetIsSaidOnce) {
+  LeakOverview overview;
+  const StackId site = builder_.StackOf({MakeFrame("", "/app/leaky.js", 5, 24)});
+  overview.big_buffer_leaks.push_back({{site, 5}, 327680});
+  overview.big_buffer_leaks.back().peak = SitePeak{327680, 0};
+  const ThreadOverview thread = Main(overview);
+  EXPECT_EQ(FormatAnswer(absl::MakeConstSpan(&thread, 1)),
+            "slab-hunter-node: 1 site keeps memory the program may not need (big buffers "
+            "327.7 kB, slab retainers 0 B); growth not known yet (a verdict needs 8 points of "
+            "the timeline):\n"
+            "  327.7 kB  big buffers at /app/leaky.js:5:24\n");
+}
+
+// A server that closed before the end freed its leak: the report holds none of it, but the
+// answer still leads with the site that was growing, at its peak.
+TEST_F(AnswerTest, ASiteFreedByTheEndThatWasGrowingLeads) {
+  LeakOverview overview;
+  const StackId mask = builder_.StackOf({MakeFrame("frame", "/app/sender.js", 98, 33)});
+  const StackId audit = builder_.StackOf({MakeFrame("onMessage", "/app/server.js", 45, 28)});
+  const StackId cache = builder_.StackOf({MakeFrame("onMessage", "/app/server.js", 54, 56)});
+  overview.big_buffer_leaks.push_back({{mask, 1}, 8192});
+  overview.big_buffer_leaks.back().growth = {GrowthVerdict::kSteady, 0};
+  overview.big_buffer_leaks.back().peak = SitePeak{8192, 1200};
+  overview.peak_only.push_back(
+      {{SiteKind::kSlab, audit}, SitePeak{30.8e6, 7200}, {GrowthVerdict::kGrowing, 271e6}});
+  // Freed too, but it was not growing: the details list it, the answer does not.
+  overview.peak_only.push_back(
+      {{SiteKind::kBigBuffer, cache}, SitePeak{1.6e6, 1200}, {GrowthVerdict::kSteady, 0}});
+  const ThreadOverview thread = Main(overview);
+  EXPECT_EQ(FormatAnswer(absl::MakeConstSpan(&thread, 1)),
+            "slab-hunter-node: 1 site keeps memory the program may not need (big buffers "
+            "8.2 kB, slab retainers 0 B); 1 growing (1 of them freed by the end):\n"
+            "  30.8 MB  growing +271 MB/min  slab retainers at onMessage (/app/server.js:45:28) "
+            "(its peak: freed by the end)\n"
+            "  8.2 kB   steady               big buffers at frame (/app/sender.js:98:33)\n");
+}
+
 TEST_F(AnswerTest, NothingKeptSaysSo) {
   const LeakOverview overview;
   const ThreadOverview thread = Main(overview);

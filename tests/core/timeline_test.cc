@@ -64,6 +64,19 @@ TEST(TimelineTest, ASiteThatAppearsLaterStartsAtItsFirstPoint) {
   EXPECT_EQ(timeline.GrowthOf(*site).verdict, GrowthVerdict::kUnknown);
 }
 
+// A server that closes before it ends frees its leak: the report's own point, made after, is 0.
+// The verdict is the site's trend while it held memory, which that last point does not change.
+TEST(TimelineTest, ASiteFreedAtTheEndIsJudgedWhileItHeldMemory) {
+  Timeline timeline(0, {/*max_points=*/128, /*max_sites=*/8});
+  for (int tick = 1; tick <= 10; ++tick) timeline.Add(TallyAt(tick * kSecond, {0, tick * 1000.0}));
+  timeline.Add(TallyAt(11 * kSecond, {}));  // freed
+  const Timeline::Series& site = *timeline.Find({SiteKind::kBigBuffer, 1});
+  EXPECT_EQ(timeline.PointsOf(site).back(), 0);
+  const Growth growth = timeline.GrowthOf(site);
+  EXPECT_EQ(growth.verdict, GrowthVerdict::kGrowing);
+  EXPECT_NEAR(*growth.bytes_per_minute, 60000, 1e-6);
+}
+
 TEST(TimelineTest, WhenFullTheSitesThatHeldMostStay) {
   Timeline timeline(0, {/*max_points=*/8, /*max_sites=*/2});
   timeline.Add(TallyAt(kSecond, {0, 10, 20}));

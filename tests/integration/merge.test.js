@@ -49,10 +49,14 @@ test('the processes\' entries of one site are one entry, their timelines kept pe
      async () => {
   const { dir, pids, files } = await runProcesses('cache');
   const out = path.join(dir, 'merged.json');
-  const result = merge([`--slab-hunter-report=${out}`, ...files]);
+  const html = path.join(dir, 'merged.html');
+  const result = merge([`--slab-hunter-report=${out}`, `--slab-hunter-report=${html}`, ...files]);
   assert.strictEqual(result.status, 0, result.stderr);
   assert.strictEqual(result.stdout, '');
-  const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const jsonText = fs.readFileSync(out, 'utf8');
+  const json = JSON.parse(jsonText);
+  // The HTML page holds the same merged report, each '<' escaped.
+  assert.ok(fs.readFileSync(html, 'utf8').includes(jsonText.trim().replace(/</g, '\\u003c')));
   assert.strictEqual(json.schema, 'slab-hunter-report');
   assert.strictEqual(json.version, 2);
   assert.strictEqual(json.pid, null);

@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const test = require('node:test');
+const { spawnSync } = require('node:child_process');
 const { fixtures, run, siteLine, entriesAt } = require('./helpers.js');
 
 const fixture = path.join(fixtures, 'module-constants.js');
@@ -63,4 +64,24 @@ test("Node's own module constants are one line; the program's stay listed", () =
   const count = Number(/Node internals: (\d+) sites/.exec(folded.stderr)[1]);
   const internalBig = json.bigBufferLeaks.filter((e) => e.nodeInternal);
   assert.strictEqual(count, internal.length + internalBig.length);
+});
+
+test('the heap check shows its progress on a terminal, and nothing elsewhere', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  const args = ['--slab-hunter-leak-cutoff=0', '--slab-hunter-verify-heap',
+                `--slab-hunter-report=${dir}/r.json`, fixture];
+  const piped = run(args);
+  assert.strictEqual(piped.status, 0, piped.stderr);
+  assert.strictEqual(piped.stderr, '');
+  // util-linux's script(1) runs the binary on a terminal of its own (Debian's essential bsdutils).
+  const command = [process.execPath, ...args].map((arg) => `'${arg}'`).join(' ');
+  const onTerminal = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 60000 });
+  assert.strictEqual(onTerminal.status, 0, onTerminal.stdout);
+  assert.match(onTerminal.stdout, /\r\x1b\[Kslab-hunter-node: heap check: taking a heap snapshot 100%/);
+  assert.match(onTerminal.stdout, /\r\x1b\[Kslab-hunter-node: heap check: finding views 0%/);
+  // The line is cleared at the end: nothing of it stays before what comes next.
+  assert.ok(onTerminal.stdout.endsWith('\r\x1b[K'), JSON.stringify(onTerminal.stdout.slice(-80)));
+  const json = JSON.parse(fs.readFileSync(`${dir}/r.json`, 'utf8'));
+  const chunk = entriesAt(json.bigBufferLeaks, 'module-constants.js', chunkLine);
+  assert.deepStrictEqual(chunk.map((e) => e.heapViews.length), [1]);
 });

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "tracker/core/report_html.h"
 #include "tracker/core/report_text.h"
 
 namespace slab_hunter {
@@ -17,6 +18,7 @@ ReportFormat ReportFormatOf(std::string_view path) {
   // Debian's Abseil has its own string_view type.
   const absl::string_view name(path.data(), path.size());
   if (name == "-" || absl::EndsWith(name, ".txt")) return ReportFormat::kText;
+  if (absl::EndsWith(name, ".html") || absl::EndsWith(name, ".htm")) return ReportFormat::kHtml;
   return ReportFormat::kJson;
 }
 
@@ -28,6 +30,8 @@ std::string FormatReport(ReportFormat format, absl::Span<const ThreadOverview> t
       options.show_internals = settings.show_internals;
       return FormatAnswer(threads, options) + "\n" + FormatOverview(threads, options) + "\n";
     }
+    case ReportFormat::kHtml:
+      return FormatHtml(FormatJson(threads, settings));
     case ReportFormat::kJson:
       break;
   }

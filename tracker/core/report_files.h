@@ -14,10 +14,11 @@
 
 namespace slab_hunter {
 
-enum class ReportFormat : uint8_t { kJson, kText };
+enum class ReportFormat : uint8_t { kJson, kText, kHtml };
 
-// "-" (stderr) and names ending in ".txt": the text; any other name: the JSON, as every report
-// was before the format followed the name.
+// "-" (stderr) and names ending in ".txt": the text; ".html" and ".htm": the HTML page
+// (report_html.h); any other name: the JSON, as every report was before the format followed
+// the name.
 ReportFormat ReportFormatOf(std::string_view path);
 
 // The report of `threads` in `format`. The text leads with FormatAnswer's lines, then the

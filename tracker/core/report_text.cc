@@ -205,12 +205,16 @@ void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entri
   }
 }
 
-// One line of the answer: a site and what it keeps.
+// One line of the answer: a site and what it keeps (or, freed by now, what it kept at its peak).
 struct AnswerRow {
   double bytes = 0;
-  const LeakEntry* entry = nullptr;
-  const ThreadOverview* thread = nullptr;
   SiteKind kind = SiteKind::kBigBuffer;
+  StackId stack = kNoStack;
+  const Growth* growth = nullptr;
+  bool has_peak = false;
+  FixHint hint = FixHint::kNone;
+  bool freed = false;  // a peak-only site: `bytes` is its peak
+  const ThreadOverview* thread = nullptr;
 };
 
 template <typename Leak>
@@ -222,14 +226,27 @@ void AddAnswerRows(const std::vector<ThreadEntry<Leak>>& entries, SiteKind kind,
       ++folded.count;
       folded.bytes += HeldBytes(*entry.leak);
     } else {
-      rows.push_back({HeldBytes(*entry.leak), entry.leak, entry.thread, kind});
+      const LeakEntry& leak = *entry.leak;
+      rows.push_back({HeldBytes(*entry.leak), kind, leak.stack, &leak.growth,
+                      leak.peak.has_value(), leak.hint, false, entry.thread});
     }
   }
 }
 
-bool IsGrowing(const AnswerRow& row) {
-  return row.entry->growth.verdict == GrowthVerdict::kGrowing;
+// The sites freed by now that were growing while they held memory: a leak whose owner went
+// away before the report (a server closed before the program ended).
+void AddFreedGrowingRows(absl::Span<const ThreadOverview> threads, std::vector<AnswerRow>& rows) {
+  for (const ThreadOverview& thread : threads) {
+    if (thread.overview == nullptr) continue;
+    for (const PeakOnlySite& site : thread.overview->peak_only) {
+      if (site.growth.verdict != GrowthVerdict::kGrowing) continue;
+      rows.push_back({site.peak.bytes, site.site.kind, site.site.stack, &site.growth, true,
+                      FixHint::kNone, true, &thread});
+    }
+  }
 }
+
+bool IsGrowing(const AnswerRow& row) { return row.growth->verdict == GrowthVerdict::kGrowing; }
 
 // "growing +1.2 MB/min", "steady", "unknown".
 std::string GrowthText(const Growth& growth) {
@@ -292,49 +309,58 @@ std::string FormatAnswer(absl::Span<const ThreadOverview> threads, const TextOpt
   FoldedSites folded;
   AddAnswerRows(BigBufferLeaksOf(threads), SiteKind::kBigBuffer, options, rows, folded);
   AddAnswerRows(SlabLeaksOf(threads), SiteKind::kSlab, options, rows, folded);
+  // The sites the header counts: what is kept now.
+  size_t kept_sites = rows.size();
+  double big_buffer_bytes = 0;  // the sites listed, not the totals, which count Node's too
+  double slab_bytes = 0;
+  for (const AnswerRow& row : rows) {
+    (row.kind == SiteKind::kBigBuffer ? big_buffer_bytes : slab_bytes) += row.bytes;
+  }
+  AddFreedGrowingRows(threads, rows);
   std::stable_sort(rows.begin(), rows.end(), [](const AnswerRow& a, const AnswerRow& b) {
     if (IsGrowing(a) != IsGrowing(b)) return IsGrowing(a);
-    if (IsGrowing(a)) return *a.entry->growth.bytes_per_minute > *b.entry->growth.bytes_per_minute;
+    if (IsGrowing(a)) return *a.growth->bytes_per_minute > *b.growth->bytes_per_minute;
     return a.bytes > b.bytes;
   });
   if (rows.empty() && folded.count == 0) {
     return "slab-hunter-node: no site keeps memory the program may not need\n";
   }
-  // The sites listed, not the totals: those count Node's module constants too.
-  double big_buffer_bytes = 0;
-  double slab_bytes = 0;
-  for (const AnswerRow& row : rows) {
-    (row.kind == SiteKind::kBigBuffer ? big_buffer_bytes : slab_bytes) += row.bytes;
-  }
-  const bool has_timeline = std::any_of(rows.begin(), rows.end(),
-                                        [](const AnswerRow& row) { return row.entry->peak; });
+  const bool has_timeline =
+      std::any_of(rows.begin(), rows.end(), [](const AnswerRow& row) { return row.has_peak; });
+  const bool judged = std::any_of(rows.begin(), rows.end(), [](const AnswerRow& row) {
+    return row.growth->verdict != GrowthVerdict::kUnknown;
+  });
   const size_t growing = std::count_if(rows.begin(), rows.end(), IsGrowing);
+  const size_t freed = rows.size() - kept_sites;
   std::string out = absl::StrCat(
-      "slab-hunter-node: ", rows.size(), rows.size() == 1 ? " site keeps" : " sites keep",
+      "slab-hunter-node: ", kept_sites, kept_sites == 1 ? " site keeps" : " sites keep",
       " memory the program may not need (big buffers ", FormatBytes(big_buffer_bytes),
       ", slab retainers ", FormatBytes(slab_bytes), ")");
-  if (has_timeline) absl::StrAppend(&out, "; ", growing, " growing");
+  if (judged) {
+    absl::StrAppend(&out, "; ", growing, " growing");
+    if (freed > 0) absl::StrAppend(&out, " (", freed, " of them freed by the end)");
+  } else if (has_timeline) {
+    out += "; growth not known yet (a verdict needs 8 points of the timeline)";
+  }
   out += ":\n";
   const size_t shown = std::min(rows.size(), kAnswerSiteLines);
   size_t bytes_width = 0;
   size_t growth_width = 0;
   for (size_t i = 0; i < shown; ++i) {
     bytes_width = std::max(bytes_width, FormatBytes(std::round(rows[i].bytes)).size() + 2);
-    if (has_timeline) {
-      growth_width = std::max(growth_width, GrowthText(rows[i].entry->growth).size() + 2);
-    }
+    if (judged) growth_width = std::max(growth_width, GrowthText(*rows[i].growth).size() + 2);
   }
   for (size_t i = 0; i < shown; ++i) {
     const AnswerRow& row = rows[i];
     absl::StrAppend(&out, "  ", Padded(FormatBytes(std::round(row.bytes)), bytes_width),
-                    has_timeline ? Padded(GrowthText(row.entry->growth), growth_width) : "",
+                    judged ? Padded(GrowthText(*row.growth), growth_width) : "",
                     SiteKindText(row.kind), " ",
-                    FirstLine(FormatStack(*row.thread->frames, *row.thread->stacks,
-                                          row.entry->stack)));
+                    FirstLine(FormatStack(*row.thread->frames, *row.thread->stacks, row.stack)));
     if (row.thread->thread_id != 0) absl::StrAppend(&out, " (thread ", row.thread->thread_id, ")");
+    if (row.freed) out += " (its peak: freed by the end)";
     out += "\n";
-    if (row.entry->hint != FixHint::kNone) {
-      out.append(2 + bytes_width, ' ').append("fix: ").append(FixHintText(row.entry->hint));
+    if (row.hint != FixHint::kNone) {
+      out.append(2 + bytes_width, ' ').append("fix: ").append(FixHintText(row.hint));
       out += "\n";
     }
   }

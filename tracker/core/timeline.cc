@@ -155,8 +155,12 @@ Growth Timeline::GrowthOf(const Series& series, const TrendTest& test) const {
   const std::vector<int64_t> times = PointTimes();
   const std::vector<double> points = PointsOf(series);
   const size_t first = std::min(series.first_point, times.size());
-  return AssessGrowth(absl::MakeConstSpan(times).subspan(first),
-                      absl::MakeConstSpan(points).subspan(first), test);
+  // Up to its last point that held memory: a site freed at the end (a server closed before the
+  // program ended, the report's own point after) is judged by its trend while it held memory.
+  size_t end = std::min(points.size(), times.size());
+  while (end > first && points[end - 1] <= 0) --end;
+  return AssessGrowth(absl::MakeConstSpan(times).subspan(first, end - first),
+                      absl::MakeConstSpan(points).subspan(first, end - first), test);
 }
 
 void Timeline::AppendStackFields(std::vector<StackId*>& fields) {

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "tracker/core/report_files.h"
+#include "tracker/core/report_html.h"
 #include "tracker/core/report_json.h"
 #include "tracker/core/report_merge.h"
 #include "tracker/core/report_reader.h"
@@ -92,11 +93,15 @@ int RunMerge(const std::vector<std::string>& argv) {
   settings.budgets.slab_leaks = Budget(command.settings.fail_on_slab);
   settings.budgets.growth = Budget(command.settings.fail_on_growth);
   settings.show_internals = command.settings.show_internals;
+  const std::string merged_json = FormatMergedJson(merged, stacks, reports, settings);
   // The text (with no report asked for, on stdout) says first which processes it covers.
   auto report_in = [&](ReportFormat format) {
-    return format == ReportFormat::kJson
-               ? FormatMergedJson(merged, stacks, reports, settings) + "\n"
-               : ProcessList(reports) + "\n" + FormatReport(format, threads, settings);
+    switch (format) {
+      case ReportFormat::kJson: return merged_json + "\n";
+      case ReportFormat::kHtml: return FormatHtml(merged_json);
+      case ReportFormat::kText: break;
+    }
+    return ProcessList(reports) + "\n" + FormatReport(format, threads, settings);
   };
   if (command.settings.report_paths.empty()) {
     std::fputs(report_in(ReportFormat::kText).c_str(), stdout);

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "tracker/core/progress.h"
 #include "tracker/v8/v8_values.h"
 #include "v8-profiler.h"
 
@@ -100,13 +101,29 @@ class RetainerPaths {
   absl::flat_hash_map<const HeapGraphNode*, const HeapGraphEdge*> parent_edge_;
 };
 
+// V8's progress reports while it takes the snapshot, on the progress line.
+class SnapshotProgress final : public v8::ActivityControl {
+ public:
+  explicit SnapshotProgress(ProgressLine& line) : line_(line) {}
+  ControlOption ReportProgressValue(uint32_t done, uint32_t total) override {
+    line_.Update("taking a heap snapshot", done, total);
+    return kContinue;
+  }
+
+ private:
+  ProgressLine& line_;
+};
+
 // For each buffer in `buffers`, the views that reference it.
 std::vector<std::vector<HeapView>> FindViewsInHeap(
     v8::Isolate* isolate, const std::vector<v8::Local<v8::ArrayBuffer>>& buffers) {
   v8::HandleScope scope(isolate);
   v8::HeapProfiler* profiler = isolate->GetHeapProfiler();
   std::vector<std::vector<HeapView>> views(buffers.size());
-  const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot();
+  // Seconds on a big heap: a person at a terminal sees how far it has got.
+  ProgressLine progress(stderr, "slab-hunter-node: heap check");
+  SnapshotProgress snapshot_progress(progress);
+  const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot(&snapshot_progress);
   // Objects get their snapshot ids while a snapshot is taken: ask only afterwards.
   // One ArrayBuffer can be wanted at several indices (a store behind several entries): each
   // of them gets every view.
@@ -118,7 +135,9 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
   const RetainerPaths paths(isolate, snapshot);
   // A view references its ArrayBuffer through its internal "buffer" edge (V8's snapshot
   // generator names it so for every JSArrayBufferView: typed arrays and DataViews alike).
-  for (int n = 0; n < snapshot->GetNodesCount(); ++n) {
+  const int node_count = snapshot->GetNodesCount();
+  for (int n = 0; n < node_count; ++n) {
+    if (n % 4096 == 0) progress.Update("finding views", n, node_count);
     const HeapGraphNode* node = snapshot->GetNode(n);
     for (int i = 0; i < node->GetChildrenCount(); ++i) {
       const HeapGraphEdge* edge = node->GetChild(i);
