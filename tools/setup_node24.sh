@@ -23,6 +23,8 @@ if native_node24; then
     command -v "$tool" >/dev/null || {
       echo "setup: libnode 24 is installed natively but $tool is missing" >&2; exit 1; }
   done
+  [ -e /usr/include/nlohmann/json.hpp ] || {
+    echo "setup: libnode 24 is installed natively but nlohmann-json3-dev is missing" >&2; exit 1; }
   echo /
   exit 0
 fi
