@@ -99,8 +99,8 @@ int64_t Whole(const Json& object, std::string_view name, const std::string& wher
   return value.get<int64_t>();
 }
 
-// One of an enum's values below `count`, by the name `name_of` gives it
-// (from `first`; a FixHint's kNone is written as null, not by name).
+// The enum value from `first` to below `count` whose name (`name_of`) the field holds. `first`
+// skips values written otherwise (a FixHint's kNone is null, not a name).
 template <typename Enum, typename NameOf>
 Enum Named(const Json& object, std::string_view name, const std::string& where, int count,
            NameOf name_of, int first = 0) {
