@@ -9,6 +9,7 @@ stamp="$top/third_party/libnode/root/.complete"
 # libasan8, libubsan1, libtsan2: the sanitizer runtimes of the asan/ubsan/tsan configs (g++ 12
 # brings them; named so that a leaner compiler install cannot drop them unseen).
 packages=(bazel-bootstrap bazel-rules-java g++ pkg-config libabsl-dev libgtest-dev libuv1-dev
+          nlohmann-json3-dev
           libasan8 libubsan1 libtsan2 xz-utils python3 ca-certificates
           libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g)
 missing=()

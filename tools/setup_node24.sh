@@ -23,6 +23,8 @@ if native_node24; then
     command -v "$tool" >/dev/null || {
       echo "setup: libnode 24 is installed natively but $tool is missing" >&2; exit 1; }
   done
+  [ -e /usr/include/nlohmann/json.hpp ] || {
+    echo "setup: libnode 24 is installed natively but nlohmann-json3-dev is missing" >&2; exit 1; }
   echo /
   exit 0
 fi
@@ -30,7 +32,7 @@ fi
 root="$top/.cache/n24/root"
 stamp="$root/.slab-hunter-complete"
 # mount: tools/in_root.sh unmounts with the root's own once the host's /usr is hidden.
-packages=libnode-dev,g++,make,pkg-config,libabsl-dev,libgtest-dev,libgmock-dev,libuv1-dev,mount
+packages=libnode-dev,g++,make,pkg-config,libabsl-dev,libgtest-dev,libgmock-dev,libuv1-dev,nlohmann-json3-dev,mount
 bazel_packages=bazel-bootstrap/trixie,bazel-bootstrap-data/trixie
 # The stamp names what the root was made with: a root made from another list is made again.
 want="$suite $packages $bazel_packages"

@@ -58,6 +58,7 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
   settings.big_buffer_cutoff = 4000;
   settings.stack_depth = 10;
   settings.budgets.big_buffer_leaks = 100000;
+  settings.pid = 4242;
 
   const std::string location = "\"at load (/app/a.js:3:9)\\n    at file:///app/m.mjs:1:2\"";
   const std::string frames_json =
@@ -69,7 +70,7 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
       "\"amount\":2,\"bytes\":32},"
       "{\"location\":\"at <native>\",\"nodeInternal\":false,\"frames\":[],\"amount\":1,\"bytes\":8}]";
   EXPECT_EQ(FormatJson(overview, frames, stacks, settings),
-            "{\"schema\":\"slab-hunter-report\",\"version\":2,"
+            "{\"schema\":\"slab-hunter-report\",\"version\":2,\"pid\":4242,"
             "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10},"
             "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5,"
             "\"unreferencedBytes\":211959.25},"
@@ -123,7 +124,7 @@ TEST(FormatJsonTest, HeapViewsWhenACheckRan) {
 
 TEST(FormatJsonTest, EmptyOverview) {
   EXPECT_EQ(FormatJson(LeakOverview(), FrameTable(), StackTree(), ReportSettings()),
-            "{\"schema\":\"slab-hunter-report\",\"version\":2,"
+            "{\"schema\":\"slab-hunter-report\",\"version\":2,\"pid\":null,"
             "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0},"
             "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0,\"unreferencedBytes\":0},"
             "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,"

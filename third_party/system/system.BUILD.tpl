@@ -34,3 +34,11 @@ cc_library(
     includes = ["include"],
     linkopts = ["-luv"],
 )
+
+# nlohmann's JSON for Modern C++ (nlohmann-json3-dev, header-only): the report reader parses
+# the JSON reports it merges with it.
+cc_library(
+    name = "nlohmann_json",
+    hdrs = glob(["include/nlohmann/**"]),
+    includes = ["include"],
+)

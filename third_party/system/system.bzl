@@ -1,4 +1,5 @@
-"""system_libraries: the machine's Abseil, GoogleTest and libuv (/usr), as the machine has them.
+"""system_libraries: the machine's Abseil, GoogleTest, libuv and nlohmann-json (/usr), as the
+machine has them.
 
 Abseil's set of libraries changes between releases (Debian 12 ships 20220623, Debian testing
 20260526), so the link options come from pkg-config on the machine that builds, not from a list.

@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "tracker/core/report_html.h"
 #include "tracker/core/report_text.h"
 
@@ -43,6 +45,16 @@ bool IsRegularFileOrAbsent(const std::string& path) {
 
 namespace {
 
+// Totals can hold fractions of a byte (a slab's bytes are shared among its views); budgets are
+// whole bytes.
+unsigned long long WholeBytes(double bytes) {
+  return static_cast<unsigned long long>(std::ceil(bytes));
+}
+
+std::string BudgetText(const std::optional<double>& bytes) {
+  return bytes ? absl::StrCat(WholeBytes(*bytes), " bytes") : "none";
+}
+
 FILE* StandardStreamOf(const std::string& path) {
   if (path == "-" || path == "/dev/stderr") return stderr;
   if (path == "/dev/stdout") return stdout;
@@ -65,6 +77,33 @@ std::optional<std::string> WriteReportFile(const std::string& path, const std::s
   if (stream == nullptr && std::fclose(file) != 0 && error == 0) error = errno;
   if (error != 0) return std::strerror(error);
   return std::nullopt;
+}
+
+std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
+                                absl::Span<const ThreadOverview> threads,
+                                const ReportSettings& settings) {
+  const Budgets& budgets = settings.budgets;
+  std::string out;
+  if (!verdict.growing.empty()) {
+    absl::StrAppend(&out, "slab-hunter-node: growth budget exceeded (",
+                    WholeBytes(budgets.growth.value_or(0)),
+                    " bytes per minute): growing sites:\n", FormatGrowingSites(verdict.growing));
+  }
+  if (verdict.growth_unjudged) {
+    out +=
+        "slab-hunter-node: growth budget not checked: no site has a growth verdict (a verdict "
+        "needs 8 points of the timeline: run longer, or set a shorter --slab-hunter-timeline)\n";
+  }
+  if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
+    const LeakOverview totals = TotalsOf(threads);
+    absl::StrAppend(&out, "slab-hunter-node: leak budget exceeded (big-buffer leaks ",
+                    WholeBytes(totals.total_big_buffer_leaks), " bytes, budget ",
+                    BudgetText(budgets.big_buffer_leaks), "; slab leaks ",
+                    WholeBytes(totals.total_slab_leaks), " bytes, budget ",
+                    BudgetText(budgets.slab_leaks), ")\n",
+                    FormatReport(ReportFormat::kText, threads, settings), "\n");
+  }
+  return out;
 }
 
 }  // namespace slab_hunter

@@ -26,6 +26,14 @@ ReportFormat ReportFormatOf(std::string_view path);
 std::string FormatReport(ReportFormat format, absl::Span<const ThreadOverview> threads,
                          const ReportSettings& settings);
 
+// What a run or a merge says on stderr about `verdict` on `threads` ("" when it has nothing to
+// say): the sites over the growth gate, that the gate could not judge, the totals over a leak
+// budget followed by the text report. Byte figures are whole, rounded up, so that a total over
+// a budget never reads as equal to it.
+std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
+                                absl::Span<const ThreadOverview> threads,
+                                const ReportSettings& settings);
+
 // Writes `text` to `path` ("-" and /dev/stderr: stderr; /dev/stdout: stdout, written through
 // the process's own stream, which may be a socket that cannot be opened by name), replacing a
 // file's content; another device or a pipe is appended to. Returns the reason it could not, if

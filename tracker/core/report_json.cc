@@ -241,6 +241,7 @@ std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSet
   const BudgetVerdict verdict = CheckBudgets(threads, settings.budgets);
   std::string out;
   absl::StrAppend(&out, "{\"schema\":\"slab-hunter-report\",\"version\":", kReportSchemaVersion,
+                  ",\"pid\":", settings.pid ? std::to_string(*settings.pid) : "null",
                   ",\"settings\":{\"leakCutoffMs\":", JsonNumber(settings.leak_cutoff_ms),
                   ",\"bigBufferCutoff\":", JsonNumber(settings.big_buffer_cutoff),
                   ",\"stackDepth\":", settings.stack_depth, "}");

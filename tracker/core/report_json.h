@@ -7,6 +7,7 @@
 #ifndef SLAB_HUNTER_TRACKER_CORE_REPORT_JSON_H_
 #define SLAB_HUNTER_TRACKER_CORE_REPORT_JSON_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,11 +49,14 @@ struct ReportSettings {
   double big_buffer_cutoff = 0;
   int stack_depth = 0;
   Budgets budgets;
+  // The process the report is of ("pid"); unset (null) for a report of several processes.
+  std::optional<int64_t> pid;
   // The text lists Node's own module constants instead of one line for them (TextOptions).
   bool show_internals = false;
 };
 
-// Entries checked in the heap also get "heapViews": [{"type", "retainerPath"}]. Every entry
+// After "version" comes the process's "pid". Entries checked in the heap also get
+// "heapViews": [{"type", "retainerPath"}]. Every entry
 // has the "threadId" of its thread, and "threads" lists the threads the report covers, each
 // with its state ([{"threadId", "state"}]); this one is the main thread's alone. Every entry
 // has "peakBytes", "peakAtMs" (null without a timeline) and "growth": {"verdict",

@@ -312,3 +312,79 @@ std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const
 }
 
 }  // namespace slab_hunter
+
+namespace slab_hunter {
+namespace {
+
+// The usage line every merge error ends with.
+constexpr char kMergeUsage[] =
+    "usage: slab-hunter-node --slab-hunter-merge [--slab-hunter-report=<file>] "
+    "[--slab-hunter-fail-on-big=<bytes>] [--slab-hunter-fail-on-slab=<bytes>] "
+    "[--slab-hunter-fail-on-growth=<bytes>] [--slab-hunter-show-internals] <report.json>...";
+
+bool IsMergeOption(absl::string_view name) {
+  return name == "--slab-hunter-report" || name == "--slab-hunter-fail-on-big" ||
+         name == "--slab-hunter-fail-on-slab" || name == "--slab-hunter-fail-on-growth" ||
+         name == "--slab-hunter-show-internals";
+}
+
+absl::string_view FlagName(const std::string& token) {
+  return absl::string_view(token).substr(0, token.find('='));
+}
+
+bool IsMergeFlag(absl::string_view name) {
+  return name == absl::string_view(kMergeFlag.data(), kMergeFlag.size());
+}
+
+}  // namespace
+
+bool IsMergeCommandLine(const std::vector<std::string>& argv) {
+  HuntFlags flags;
+  std::optional<std::string> error;
+  size_t i = 1;
+  while (i < argv.size() && IsHuntFlag(FlagName(argv[i]))) {
+    if (IsMergeFlag(FlagName(argv[i]))) return true;
+    i = TakeHuntFlag(argv, i, &flags, &error);
+  }
+  return false;
+}
+
+std::optional<std::string> ReadMergeCommandLine(const std::vector<std::string>& argv,
+                                                MergeCommandLine* merge) {
+  HuntFlags flags;
+  std::optional<std::string> error;
+  bool options_ended = false;
+  size_t i = 1;
+  while (i < argv.size()) {
+    const std::string& token = argv[i];
+    const absl::string_view name = FlagName(token);
+    if (options_ended || token == "-" || token.empty() || token[0] != '-') {
+      merge->reports.push_back(token);
+      ++i;
+    } else if (token == "--") {
+      options_ended = true;
+      ++i;
+    } else if (IsMergeFlag(name)) {
+      if (name.size() != token.size()) {
+        return std::string(kMergeFlag) + ": takes no value (got '" +
+               token.substr(name.size() + 1) + "')";
+      }
+      ++i;
+    } else if (IsMergeOption(name)) {
+      i = TakeHuntFlag(argv, i, &flags, &error);
+      if (error) return error;
+    } else {
+      return std::string(kMergeFlag) + ": '" + token + "' is not an option of a merge (" +
+             kMergeUsage + ")";
+    }
+  }
+  for (const auto& [flag, value] : flags) {
+    if (auto flag_error = ApplyHuntFlag(flag, value, &merge->settings)) return flag_error;
+  }
+  if (merge->reports.empty()) {
+    return std::string(kMergeFlag) + ": no report to merge (" + kMergeUsage + ")";
+  }
+  return std::nullopt;
+}
+
+}  // namespace slab_hunter

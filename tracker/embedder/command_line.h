@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,25 @@ std::optional<std::string> ReadHuntSettings(const SplitCommandLine& split, const
 // malformed: "unterminated string" or "invalid escape".
 std::optional<std::string> TokenizeNodeOptions(const std::string& value,
                                                std::vector<std::string>* tokens);
+
+// `slab-hunter-node --slab-hunter-merge [flags] <report.json>...`, as `node --prof-process
+// <log>`: merges processes' reports (report_merge.h) and runs no program. Its flags are the
+// report's and the budgets'; SLAB_HUNTER_OPTIONS is not read (it is for the runs that write the
+// reports).
+inline constexpr std::string_view kMergeFlag = "--slab-hunter-merge";
+
+struct MergeCommandLine {
+  std::vector<std::string> reports;  // as given
+  HuntSettings settings;             // the report to write and the budgets
+};
+
+// Whether `argv` asks for a merge: kMergeFlag among the --slab-hunter* flags it begins with.
+bool IsMergeCommandLine(const std::vector<std::string>& argv);
+
+// A merge's command line: flags and reports in any order (`--` ends the flags). Returns an
+// error naming the bad flag and value, or saying that no report is given.
+std::optional<std::string> ReadMergeCommandLine(const std::vector<std::string>& argv,
+                                                MergeCommandLine* merge);
 
 }  // namespace slab_hunter
 

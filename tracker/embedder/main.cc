@@ -9,6 +9,7 @@
 
 #include "node.h"
 #include "tracker/embedder/command_line.h"
+#include "tracker/embedder/merge_reports.h"
 #include "tracker/embedder/node_line.h"
 #include "tracker/v8/end_of_run.h"
 #include "tracker/v8/session.h"
@@ -75,6 +76,8 @@ int RunNodeInstance(node::MultiIsolatePlatform* platform, const std::vector<std:
 int main(int argc, char** argv) {
   argv = uv_setup_args(argc, argv);
   const std::vector<std::string> original_args(argv, argv + argc);
+  // A merge of reports runs no program: Node is never started.
+  if (slab_hunter::IsMergeCommandLine(original_args)) return slab_hunter::RunMerge(original_args);
 
   // Node must not see the preloads (see command_line.h). NODE_OPTIONS is restored right after
   // Node has read it, so the program and its children see the variable as it was.

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "node.h"
 #include "tracker/core/report_files.h"
 #include "tracker/core/report_json.h"
@@ -34,17 +36,6 @@ std::optional<double> Budget(double bytes) {
   return bytes < 0 ? std::nullopt : std::optional<double>(bytes);
 }
 
-// Totals can hold fractions of a byte (a slab's bytes are shared among its views); budgets are
-// whole bytes. Rounding up keeps the message true: a total over a budget of B bytes reads as
-// more than B.
-unsigned long long WholeBytes(double bytes) {
-  return static_cast<unsigned long long>(std::ceil(bytes));
-}
-
-std::string BudgetText(double bytes) {
-  return bytes < 0 ? "none" : std::to_string(WholeBytes(bytes)) + " bytes";
-}
-
 EndOfRun* the_end_of_run = nullptr;
 
 // How long the end of run waits for the Workers it stops to analyse what they hold: each runs
@@ -66,6 +57,7 @@ ReportSettings ReportSettingsOf(const HuntSettings& settings) {
   report.leak_cutoff_ms = settings.leak_cutoff_ms;
   report.big_buffer_cutoff = settings.big_buffer_cutoff;
   report.stack_depth = settings.stack_depth;
+  report.pid = getpid();
   report.budgets.big_buffer_leaks = Budget(settings.fail_on_big);
   report.budgets.slab_leaks = Budget(settings.fail_on_slab);
   report.budgets.growth = Budget(settings.fail_on_growth);
@@ -188,33 +180,12 @@ bool EndOfRun::Finish() {
   const LeakOverview overview =
       AnalyzeReachable(settings.verify_heap && !settings.report_paths.empty());
   const std::vector<ThreadOverview> threads = WithWorkers(overview, session, std::move(workers));
-  const LeakOverview totals = TotalsOf(threads);
 
   const ReportSettings report = ReportSettingsOf(settings);
   WriteReports(threads, report);
   const BudgetVerdict verdict = CheckBudgets(threads, report.budgets);
   over_budget_ = verdict.exceeded();
-  if (!verdict.growing.empty()) {
-    std::fprintf(stderr,
-                 "slab-hunter-node: growth budget exceeded (%llu bytes per minute): growing "
-                 "sites:\n%s",
-                 WholeBytes(settings.fail_on_growth), FormatGrowingSites(verdict.growing).c_str());
-  }
-  if (verdict.growth_unjudged) {
-    std::fprintf(stderr,
-                 "slab-hunter-node: growth budget not checked: no site has a growth verdict (a "
-                 "verdict needs 8 points of the timeline: run longer, or set a shorter "
-                 "--slab-hunter-timeline)\n");
-  }
-  if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
-    std::fprintf(stderr,
-                 "slab-hunter-node: leak budget exceeded (big-buffer leaks %llu bytes, budget %s; "
-                 "slab leaks %llu bytes, budget %s)\n%s\n",
-                 WholeBytes(totals.total_big_buffer_leaks),
-                 BudgetText(settings.fail_on_big).c_str(), WholeBytes(totals.total_slab_leaks),
-                 BudgetText(settings.fail_on_slab).c_str(),
-                 FormatReport(ReportFormat::kText, threads, report).c_str());
-  }
+  std::fputs(FormatBudgetVerdict(verdict, threads, report).c_str(), stderr);
   state_.store(kDone);
   // A signal that came while the report was written ends the program now, as it would have.
   if (const int signal = watcher_->Stop()) SignalWatcher::EndBySignal(signal);
