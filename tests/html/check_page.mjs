@@ -5,6 +5,7 @@
 // Usage: node check_page.mjs <output dir> <fixture's page> <its page without a timeline>
 //          <a clean run's page> <packet line> <header line> <cache line>
 //          <the page of a run that frees its packet log before it ends>
+//          <the page of two runs' reports merged (--slab-hunter-merge)>
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const [output_dir, fixturePage, noTimelinePage, cleanPage, packetLine, headerLine, cacheLine, freedPage] =
-  process.argv.slice(2);
+const [output_dir, fixturePage, noTimelinePage, cleanPage, packetLine, headerLine, cacheLine, freedPage,
+       mergedPage] = process.argv.slice(2);
 const urlOf = (path) => pathToFileURL(resolve(path)).href;
 const packet = `fixture.js:${packetLine}`;
 const header = `fixture.js:${headerLine}`;
@@ -213,6 +214,20 @@ try {
     assert.match(findings[2], new RegExp(`^${cache} holds 524.3 kB in big buffers`));
   });
   await page.screenshot({ path: join(output_dir, 'report-freed-1280x800.png') });
+
+  url = urlOf(mergedPage);
+  await page.goto(url, { waitUntil: 'load' });
+  await check("a merged report: each process's charts; a row highlights its site in every one", async () => {
+    assert.deepEqual(await page.$$eval('#charts h2', (headings) => headings.map((h) => /^Process \d+$/.test(h.textContent))),
+                     [true, true]);
+    // Merged over both processes: no entry has a process of its own.
+    assert.deepEqual(await page.$$eval('#entries th', (ths) => ths.some((th) => th.textContent.startsWith('Process'))), false);
+    const widths = () => page.$$eval('canvas[data-kind="bigBuffer"]', (canvases) => canvases.map((canvas) =>
+      Object.fromEntries(Chart.getChart(canvas).data.datasets.map((d) => [d.label, d.borderWidth]))));
+    await page.click(`#entries tr.entry:has(.site-label:text-is("${cache}"))`);
+    assert.deepEqual(await widths(), [{ [packet]: 1.5, [cache]: 3 }, { [packet]: 1.5, [cache]: 3 }]);
+  });
+  await page.screenshot({ path: join(output_dir, 'report-merged-1280x800.png'), fullPage: true });
 
   await check('no console errors, page errors or requests on any page', async () => {
     assert.deepEqual(problems, []);

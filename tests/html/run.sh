@@ -47,7 +47,14 @@ report fixture --slab-hunter-timeline=100 "$app/fixture.js"
 report no-timeline --slab-hunter-timeline=0 "$app/fixture.js"
 report clean -e 'Buffer.alloc(64 * 1024)'
 report freed --slab-hunter-timeline=100 "$app/fixture.js" free
+# Two processes at once, each its own JSON report, merged into one page.
+for i in 1 2; do
+  "$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-timeline=100 \
+    --slab-hunter-report="$work/process-%p.json" "$app/fixture.js" &
+done
+wait
+"$binary" --slab-hunter-merge --slab-hunter-report="$work/merged.html" "$work"/process-*.json
 
 mkdir -p "$output"
 node "$deps/check_page.mjs" "$output" "$work/fixture.html" "$work/no-timeline.html" "$work/clean.html" \
-  "$(line_of packet)" "$(line_of header)" "$(line_of cache)" "$work/freed.html"
+  "$(line_of packet)" "$(line_of header)" "$(line_of cache)" "$work/freed.html" "$work/merged.html"

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const test = require('node:test');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { fixtures, run, siteLine, entriesAt } = require('./helpers.js');
 
 const fixture = path.join(fixtures, 'module-constants.js');
@@ -86,4 +86,30 @@ test('the heap check shows its progress on a terminal, and nothing elsewhere', (
   const json = JSON.parse(fs.readFileSync(`${dir}/r.json`, 'utf8'));
   const chunk = entriesAt(json.bigBufferLeaks, 'module-constants.js', chunkLine);
   assert.deepStrictEqual(chunk.map((e) => e.heapViews.length), [1]);
+});
+
+test('a signal that ends the program gives up a long heap check; the report is still written', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  // Two million objects: V8's heap snapshot of them takes seconds on either line.
+  const script = `
+    const objects = globalThis.objects = [];
+    for (let i = 0; i < 2e6; i++) objects.push({ i, s: 'x' + i });
+    globalThis.kept = Buffer.alloc(50000);
+    console.log('built');`;
+  const child = spawn(process.execPath, ['--slab-hunter-leak-cutoff=0', '--slab-hunter-verify-heap',
+                                         `--slab-hunter-report=${dir}/r.json`, '-e', script]);
+  let stderr = '';
+  child.stderr.on('data', (data) => { stderr += data; });
+  let signalledAt;
+  child.stdout.on('data', () => {
+    // The program is done: the end of run is collecting, then taking the snapshot.
+    setTimeout(() => { signalledAt = Date.now(); child.kill('SIGTERM'); }, 500);
+  });
+  const [code, signal] = await new Promise((resolve) => child.on('exit', (...args) => resolve(args)));
+  assert.deepStrictEqual([code, signal], [null, 'SIGTERM'], stderr);
+  assert.ok(Date.now() - signalledAt < 5000, `${Date.now() - signalledAt} ms after the signal`);
+  assert.match(stderr, /^slab-hunter-node: the heap check was given up for a signal that ends the program: the report has no heapViews\n/);
+  const json = JSON.parse(fs.readFileSync(`${dir}/r.json`, 'utf8'));
+  const kept = json.bigBufferLeaks.filter((e) => e.location.startsWith('at [eval]'));
+  assert.deepStrictEqual(kept.map((e) => [e.amount, e.totalSize, 'heapViews' in e]), [[1, 50000, false]]);
 });

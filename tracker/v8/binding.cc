@@ -106,7 +106,8 @@ void Analyze(const FunctionCallbackInfo<Value>& args) {
                                               static_cast<int64_t>(NumberArg(args, 2)));
   FillNodesOwn(isolate->GetCurrentContext(), session, &options);
   LeakOverview overview = Analyze(snapshot, options);
-  if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview);
+  // An ending signal meanwhile is the watcher's: its deadline ends the program if need be.
+  if (args[3]->IsTrue()) CheckHeap(isolate, session.views(), snapshot, overview, [] { return false; });
   if (Timeline* timeline = session.timeline()) {
     // A point of the moment the report counts, when a full collection came just before it.
     if (args[4]->IsTrue()) session.TickTimeline(options, /*after_full_collection=*/true);

@@ -133,7 +133,15 @@ LeakOverview EndOfRun::AnalyzeReachable(bool check_heap) {
     FillNodesOwn(context_.Get(isolate_), Session::Main(), &options);
   }
   LeakOverview overview = Analyze(snapshot, options);
-  if (check_heap) CheckHeap(isolate_, views_, snapshot, overview);
+  // The end of run keeps an ending signal until its report is written: the heap check, which
+  // can take minutes on a big heap, is given up for it instead.
+  if (check_heap &&
+      !CheckHeap(isolate_, views_, snapshot, overview,
+                 [this] { return watcher_->PendingEndingSignal() != 0; })) {
+    std::fprintf(stderr,
+                 "slab-hunter-node: the heap check was given up for a signal that ends the "
+                 "program: the report has no heapViews\n");
+  }
   Session& session = Session::Main();
   if (Timeline* timeline = session.timeline()) {
     // The point of the report's own moment, after its collection: exact, so the peaks are

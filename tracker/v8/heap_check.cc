@@ -1,6 +1,7 @@
 #include "tracker/v8/heap_check.h"
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,29 +102,35 @@ class RetainerPaths {
   absl::flat_hash_map<const HeapGraphNode*, const HeapGraphEdge*> parent_edge_;
 };
 
-// V8's progress reports while it takes the snapshot, on the progress line.
+// V8's progress reports while it takes the snapshot: on the progress line, and the snapshot
+// given up when a stop is requested.
 class SnapshotProgress final : public v8::ActivityControl {
  public:
-  explicit SnapshotProgress(ProgressLine& line) : line_(line) {}
+  SnapshotProgress(ProgressLine& line, absl::FunctionRef<bool()> stop_requested)
+      : line_(line), stop_requested_(stop_requested) {}
   ControlOption ReportProgressValue(uint32_t done, uint32_t total) override {
     line_.Update("taking a heap snapshot", done, total);
-    return kContinue;
+    return stop_requested_() ? kAbort : kContinue;
   }
 
  private:
   ProgressLine& line_;
+  absl::FunctionRef<bool()> stop_requested_;
 };
 
-// For each buffer in `buffers`, the views that reference it.
-std::vector<std::vector<HeapView>> FindViewsInHeap(
-    v8::Isolate* isolate, const std::vector<v8::Local<v8::ArrayBuffer>>& buffers) {
+// For each buffer in `buffers`, the views that reference it; nullopt when stopped.
+std::optional<std::vector<std::vector<HeapView>>> FindViewsInHeap(
+    v8::Isolate* isolate, const std::vector<v8::Local<v8::ArrayBuffer>>& buffers,
+    absl::FunctionRef<bool()> stop_requested) {
   v8::HandleScope scope(isolate);
   v8::HeapProfiler* profiler = isolate->GetHeapProfiler();
   std::vector<std::vector<HeapView>> views(buffers.size());
-  // Seconds on a big heap: a person at a terminal sees how far it has got.
+  // Seconds on a big heap (V8's snapshot is most of it): a person at a terminal sees how far
+  // it has got, and a signal to end the program need not wait for it.
   ProgressLine progress(stderr, "slab-hunter-node: heap check");
-  SnapshotProgress snapshot_progress(progress);
+  SnapshotProgress snapshot_progress(progress, stop_requested);
   const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot(&snapshot_progress);
+  if (snapshot == nullptr) return std::nullopt;  // given up
   // Objects get their snapshot ids while a snapshot is taken: ask only afterwards.
   // One ArrayBuffer can be wanted at several indices (a store behind several entries): each
   // of them gets every view.
@@ -137,7 +144,13 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
   // generator names it so for every JSArrayBufferView: typed arrays and DataViews alike).
   const int node_count = snapshot->GetNodesCount();
   for (int n = 0; n < node_count; ++n) {
-    if (n % 4096 == 0) progress.Update("finding views", n, node_count);
+    if (n % 4096 == 0) {
+      progress.Update("finding views", n, node_count);
+      if (stop_requested()) {
+        const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
+        return std::nullopt;
+      }
+    }
     const HeapGraphNode* node = snapshot->GetNode(n);
     for (int i = 0; i < node->GetChildrenCount(); ++i) {
       const HeapGraphEdge* edge = node->GetChild(i);
@@ -154,8 +167,8 @@ std::vector<std::vector<HeapView>> FindViewsInHeap(
 
 }  // namespace
 
-void CheckHeap(v8::Isolate* isolate, const ViewRegistry& registry, const Snapshot& snapshot,
-               LeakOverview& overview) {
+bool CheckHeap(v8::Isolate* isolate, const ViewRegistry& registry, const Snapshot& snapshot,
+               LeakOverview& overview, absl::FunctionRef<bool()> stop_requested) {
   std::vector<LeakEntry*> entries;
   for (LeakEntry& entry : overview.big_buffer_leaks) entries.push_back(&entry);
   for (LeakEntry& entry : overview.slab_leaks) entries.push_back(&entry);
@@ -173,7 +186,9 @@ void CheckHeap(v8::Isolate* isolate, const ViewRegistry& registry, const Snapsho
       }
     }
   }
-  const std::vector<std::vector<HeapView>> found = FindViewsInHeap(isolate, buffers);
+  const auto views_found = FindViewsInHeap(isolate, buffers, stop_requested);
+  if (!views_found) return false;
+  const std::vector<std::vector<HeapView>>& found = *views_found;
   for (LeakEntry* entry : entries) {
     std::vector<HeapView>& views = entry->heap_views.emplace();
     for (StoreId store : entry->stores) {
@@ -183,6 +198,7 @@ void CheckHeap(v8::Isolate* isolate, const ViewRegistry& registry, const Snapsho
       views.insert(views.end(), of_buffer.begin(), of_buffer.end());
     }
   }
+  return true;
 }
 
 }  // namespace slab_hunter

@@ -53,6 +53,9 @@ class SignalWatcher {
   // returns the ending signal still waiting for its interrupt, or 0.
   int Stop();
 
+  // The ending signal that came and waits to be acted on, or 0 (any thread).
+  int PendingEndingSignal() const { return pending_signal_.load(); }
+
   // Ends the process by `signal` as if nothing had caught it (any thread; does not return).
   [[noreturn]] static void EndBySignal(int signal);
 

@@ -114,8 +114,10 @@ function buildModel(report) {
       ? (timeline.sites || []).map((site) => ({
           ...site,
           frame: frameFromLocation(site.location),
-          key: siteKey(pid, timeline.threadId, site.kind, site.location),
-          nodeInternal: isInternal(siteKey(pid, timeline.threadId, site.kind, site.location), site.location),
+          // Without the pid: a merged report's entries are merged over processes, so one
+          // entry's series is its location's in every process's charts.
+          key: siteKey(undefined, timeline.threadId, site.kind, site.location),
+          nodeInternal: isInternal(siteKey(undefined, timeline.threadId, site.kind, site.location), site.location),
         }))
       : [],
   }));
@@ -142,5 +144,7 @@ function buildModel(report) {
     groups,
     showThreads: threadIds.size > 1 || [...threadIds].some((id) => id !== 0) || (report.threads || []).length > 1,
     showProcesses: processes !== null,
+    // A merged report's entries are merged over its processes: none has a process of its own.
+    showProcessColumn: entries.some((entry) => entry.pid != null),
   };
 }

@@ -22,7 +22,7 @@ function entryColumns(model) {
   return [
     COLUMNS.site,
     COLUMNS.kind,
-    model.showProcesses && COLUMNS.process,
+    model.showProcessColumn && COLUMNS.process,
     model.showThreads && COLUMNS.thread,
     { id: 'bytes', title: 'Bytes', numeric: true, value: (e) => e.bytes, cell: (e) => formatBytes(e.bytes) },
     { id: 'amount', title: 'Amount', numeric: true, value: (e) => e.amount, cell: (e) => String(e.amount) },
@@ -159,7 +159,7 @@ function renderEntries(model, table, selection) {
 function renderPeakOnly(model, table, selection) {
   if (model.peakOnly.length === 0) return;
   table.closest('section').hidden = false;
-  const columns = [COLUMNS.site, COLUMNS.kind, model.showProcesses && COLUMNS.process,
+  const columns = [COLUMNS.site, COLUMNS.kind, model.showProcessColumn && COLUMNS.process,
                    model.showThreads && COLUMNS.thread, COLUMNS.peak, COLUMNS.growth].filter(Boolean);
   sortableTable(table, columns, model.peakOnly, { id: 'peak', descending: true }, (sorted) => sorted.map((site) => {
     const row = element('tr', { class: 'entry', tabindex: 0, 'data-key': site.key, title: site.location },
