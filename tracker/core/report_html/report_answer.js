@@ -70,8 +70,11 @@ function renderAnswer(model, container) {
       : 'growth unknown (no timeline)';
     // In the text report's words, Node's internals counted apart (the note below).
     const sites = `${own.length} ${own.length === 1 ? 'site keeps' : 'sites keep'}`;
-    headline.textContent = `${sites} memory the program may not need, ` +
-      `${formatBytes(totals.unreferencedBytes || 0)} of it unused; ${growth}.`;
+    // The listed sites' bytes, as the text says them: the totals below count Node's too.
+    const held = (kind) => own.filter((entry) => entry.kind === kind)
+      .reduce((sum, entry) => sum + entry.bytes, 0);
+    headline.textContent = `${sites} memory the program may not need (big buffers ` +
+      `${formatBytes(held('bigBuffer'))}, slab retainers ${formatBytes(held('slab'))}); ${growth}.`;
   }
   document.title = `${headline.textContent} | slab-hunter-node`;
   container.append(headline);

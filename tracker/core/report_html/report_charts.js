@@ -42,7 +42,8 @@ function chartOptions(times, stacked, onLegendClick) {
     responsive: true,
     maintainAspectRatio: false,
     interaction: { mode: 'index', intersect: false },
-    elements: { point: { radius: 0, hitRadius: 6 }, line: { tension: 0 } },
+    // A single point makes no line: it is drawn as a dot.
+    elements: { point: { radius: times.length === 1 ? 4 : 0, hitRadius: 6 }, line: { tension: 0 } },
     scales: {
       x: { type: 'linear', min: 0, max: times.length > 0 ? times[times.length - 1] : undefined,
            title: { display: true, text: 'time since tracking began' },

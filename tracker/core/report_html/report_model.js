@@ -48,7 +48,9 @@ function frameFromLocation(location) {
 
 // A site's or retainer's first frame: its structured one when the report has it.
 function firstFrameOf(site) {
-  return (site.frames && site.frames[0]) || frameFromLocation(site.location);
+  const frame = (site.frames && site.frames[0]) || frameFromLocation(site.location);
+  // Code with no script name (eval, new Function): named as V8 names it in the location.
+  return frame.file === '' ? { ...frame, file: '<anonymous>' } : frame;
 }
 
 // Each file's shortest tail of path segments that no other file of the report ends with, so
