@@ -47,6 +47,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null
   fi
   echo "setup: making the Node 24 root in $root (Debian $suite, ~1.1 GB of packages)" >&2
+  # A Bazel server started in the old root would go on using its files, gone once it is
+  # remade ("/usr/share/bazel/embedded_tools ... does not exist"): stop it first.
+  for pid_file in "$top"/.cache/n24/bazel/*/server/server.pid.txt; do
+    [ -f "$pid_file" ] && kill "$(cat "$pid_file")" 2>/dev/null || true
+  done
   rm -rf "$root"
   mkdir -p "$(dirname "$root")"
   # Check-Valid-Until: the mirror may serve a snapshot whose Release file has expired; the
