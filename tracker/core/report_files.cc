@@ -65,7 +65,10 @@ FILE* StandardStreamOf(const std::string& path) {
 
 bool IsStandardStream(const std::string& path) { return StandardStreamOf(path) != nullptr; }
 
-std::optional<std::string> WriteReportFile(const std::string& path, const std::string& text) {
+namespace {
+
+// WriteReportFile's work: the reason it failed, if it did.
+std::optional<std::string> WriteText(const std::string& path, const std::string& text) {
   FILE* const stream = StandardStreamOf(path);
   FILE* file =
       stream != nullptr ? stream : std::fopen(path.c_str(), IsRegularFileOrAbsent(path) ? "w" : "a");
@@ -77,6 +80,14 @@ std::optional<std::string> WriteReportFile(const std::string& path, const std::s
   if (stream == nullptr && std::fclose(file) != 0 && error == 0) error = errno;
   if (error != 0) return std::strerror(error);
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> WriteReportFile(const std::string& path, const std::string& text) {
+  const auto reason = WriteText(path, text);
+  if (!reason) return std::nullopt;
+  return "--slab-hunter-report: cannot write '" + path + "': " + *reason;
 }
 
 std::string FormatBudgetVerdict(const BudgetVerdict& verdict,

@@ -36,8 +36,8 @@ std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
 
 // Writes `text` to `path` ("-" and /dev/stderr: stderr; /dev/stdout: stdout, written through
 // the process's own stream, which may be a socket that cannot be opened by name), replacing a
-// file's content; another device or a pipe is appended to. Returns the reason it could not, if
-// it could not.
+// file's content; another device or a pipe is appended to. Returns, if it could not, the message
+// saying so: "--slab-hunter-report: cannot write '<path>': <reason>".
 std::optional<std::string> WriteReportFile(const std::string& path, const std::string& text);
 
 // Whether `path` is a regular file or nothing yet: what a report may empty.

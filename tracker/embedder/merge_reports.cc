@@ -108,8 +108,7 @@ int RunMerge(const std::vector<std::string>& argv) {
   }
   for (const std::string& path : command.settings.report_paths) {
     if (auto error = WriteReportFile(path, report_in(ReportFormatOf(path)))) {
-      std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
-                   path.c_str(), error->c_str());
+      std::fprintf(stderr, "slab-hunter-node: %s\n", error->c_str());
       return kInvalidReportExitCode;
     }
   }

@@ -205,8 +205,7 @@ void EndOfRun::WriteReports(absl::Span<const ThreadOverview> threads,
   for (const std::string& path : Session::settings().report_paths) {
     const std::string text = FormatReport(ReportFormatOf(path), threads, report);
     if (const auto error = WriteReportFile(path, text)) {
-      std::fprintf(stderr, "slab-hunter-node: --slab-hunter-report: cannot write '%s': %s\n",
-                   path.c_str(), error->c_str());
+      std::fprintf(stderr, "slab-hunter-node: %s\n", error->c_str());
     }
   }
 }
