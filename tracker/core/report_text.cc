@@ -170,10 +170,18 @@ struct FoldedSites {
 double HeldBytes(const BigBufferLeak& entry) { return entry.total_size; }
 double HeldBytes(const SlabLeak& entry) { return entry.normalised_total_leaked_bytes; }
 
+// Whether `entry` is one of Node's own module constants that `options` folds; if so, it is
+// counted in `folded`.
 template <typename Leak>
-bool Folded(const ThreadEntry<Leak>& entry, const TextOptions& options) {
-  return !options.show_internals &&
-         IsNodeInternalSite(*entry.thread->frames, *entry.thread->stacks, entry.leak->stack);
+bool FoldIfInternal(const ThreadEntry<Leak>& entry, const TextOptions& options,
+                    FoldedSites& folded) {
+  if (options.show_internals ||
+      !IsNodeInternalSite(*entry.thread->frames, *entry.thread->stacks, entry.leak->stack)) {
+    return false;
+  }
+  ++folded.count;
+  folded.bytes += HeldBytes(*entry.leak);
+  return true;
 }
 
 std::string FoldedLine(const FoldedSites& folded) {
@@ -189,11 +197,7 @@ template <typename Leak>
 void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entries,
                    bool thread_lines, const TextOptions& options, FoldedSites& folded) {
   for (const ThreadEntry<Leak>& entry : entries) {
-    if (Folded(entry, options)) {
-      ++folded.count;
-      folded.bytes += HeldBytes(*entry.leak);
-      continue;
-    }
+    if (FoldIfInternal(entry, options, folded)) continue;
     const FrameTable& frames = *entry.thread->frames;
     const StackTree& stacks = *entry.thread->stacks;
     out += SeedLine(*entry.leak, frames, stacks);
@@ -222,14 +226,10 @@ void AddAnswerRows(const std::vector<ThreadEntry<Leak>>& entries, SiteKind kind,
                    const TextOptions& options, std::vector<AnswerRow>& rows,
                    FoldedSites& folded) {
   for (const ThreadEntry<Leak>& entry : entries) {
-    if (Folded(entry, options)) {
-      ++folded.count;
-      folded.bytes += HeldBytes(*entry.leak);
-    } else {
-      const LeakEntry& leak = *entry.leak;
-      rows.push_back({HeldBytes(*entry.leak), kind, leak.stack, &leak.growth,
-                      leak.peak.has_value(), leak.hint, false, entry.thread});
-    }
+    if (FoldIfInternal(entry, options, folded)) continue;
+    const LeakEntry& leak = *entry.leak;
+    rows.push_back({HeldBytes(*entry.leak), kind, leak.stack, &leak.growth, leak.peak.has_value(),
+                    leak.hint, false, entry.thread});
   }
 }
 
