@@ -71,7 +71,7 @@ TEST(FormatJsonTest, SettingsTotalsBudgetsAndEntriesWithFrames) {
       "{\"location\":\"at <native>\",\"nodeInternal\":false,\"frames\":[],\"amount\":1,\"bytes\":8}]";
   EXPECT_EQ(FormatJson(overview, frames, stacks, settings),
             "{\"schema\":\"slab-hunter-report\",\"version\":2,\"pid\":4242,"
-            "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10},"
+            "\"settings\":{\"leakCutoffMs\":60000,\"bigBufferCutoff\":4000,\"stackDepth\":10,\"sampleIntervalBytes\":null},"
             "\"totals\":{\"bigBufferLeaks\":200000,\"slabLeaks\":12000.5,"
             "\"unreferencedBytes\":211959.25},"
             "\"budgets\":{\"bigBufferLeaks\":100000,\"slabLeaks\":null,"
@@ -125,7 +125,7 @@ TEST(FormatJsonTest, HeapViewsWhenACheckRan) {
 TEST(FormatJsonTest, EmptyOverview) {
   EXPECT_EQ(FormatJson(LeakOverview(), FrameTable(), StackTree(), ReportSettings()),
             "{\"schema\":\"slab-hunter-report\",\"version\":2,\"pid\":null,"
-            "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0},"
+            "\"settings\":{\"leakCutoffMs\":0,\"bigBufferCutoff\":0,\"stackDepth\":0,\"sampleIntervalBytes\":null},"
             "\"totals\":{\"bigBufferLeaks\":0,\"slabLeaks\":0,\"unreferencedBytes\":0},"
             "\"budgets\":{\"bigBufferLeaks\":null,\"slabLeaks\":null,"
             "\"growthBytesPerMinute\":null,\"exceeded\":false},"

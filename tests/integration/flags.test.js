@@ -55,7 +55,8 @@ test('the JSON report holds the same entries as the overview, with structured fr
   const report = readReport(file);
   assert.strictEqual(report.schema, 'slab-hunter-report');
   assert.strictEqual(report.version, 2);
-  assert.deepStrictEqual(report.settings, { leakCutoffMs: 0, bigBufferCutoff: 4000, stackDepth: 3 });
+  assert.deepStrictEqual(report.settings, { leakCutoffMs: 0, bigBufferCutoff: 4000, stackDepth: 3,
+                                            sampleIntervalBytes: null });
   assert.deepStrictEqual(report.budgets, { bigBufferLeaks: 50000, slabLeaks: null,
                                            growthBytesPerMinute: null, exceeded: true });
   const big = entriesAt(report.bigBufferLeaks, 'gate/leaky.js', siteLine('gate/leaky.js', 'gate-big'));

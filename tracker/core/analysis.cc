@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -34,11 +35,86 @@ class BackingStores {
   void Add(const RetentionIndex::StoreRetention& store, LeakOverview& overview) {
     if (seen_[store.index]) return;
     seen_[store.index] = true;
-    overview.total_unreferenced_bytes += store.unreferenced;
+    overview.total_unreferenced_estimate.AddStore(store.unreferenced,
+                                                  store.record->sample_weight);
   }
 
  private:
   std::vector<bool> seen_;
+};
+
+// The plain fields both kinds share, from what they estimate.
+void SetCommonFields(LeakEntry& entry) {
+  entry.amount = static_cast<uint64_t>(std::llround(entry.amount_estimate.value));
+  entry.unreferenced_bytes = entry.unreferenced_estimate.value;
+}
+
+// What the views of one slab entry on one store add to it.
+struct SlabPart {
+  double views = 0;
+  double leaked = 0;
+  double normalised = 0;
+  double unreferenced = 0;
+};
+
+// Sums the slab entries' parts into their estimates. Sampled, a store is the sampling unit: its
+// views' parts are summed per entry (and per store for the total) before the store's weight
+// applies, as the variance needs. Unsampled, every weight is 1 and the sum is plain.
+class SlabParts {
+ public:
+  explicit SlabParts(bool sampled) : sampled_(sampled) {}
+
+  void Add(size_t entry, StoreId store, double weight, const SlabPart& part) {
+    if (!sampled_) {
+      if (entry >= plain_.size()) plain_.resize(entry + 1);
+      Accumulate(plain_[entry], part);
+      return;
+    }
+    Unit& unit = by_entry_store_[{entry, store}];
+    unit.weight = weight;
+    Accumulate(unit.part, part);
+    Unit& whole = by_store_[store];
+    whole.weight = weight;
+    Accumulate(whole.part, part);
+  }
+
+  void Finish(LeakOverview& overview) {
+    std::vector<SlabLeak>& entries = overview.slab_leaks;
+    if (!sampled_) {
+      // The total is summed once the entries are sorted (FindSlabLeaks).
+      for (size_t i = 0; i < plain_.size() && i < entries.size(); ++i) {
+        AddTo(entries[i], plain_[i], 1);
+      }
+      return;
+    }
+    for (const auto& [key, unit] : by_entry_store_) AddTo(entries[key.first], unit.part, unit.weight);
+    for (const auto& [store, unit] : by_store_) {
+      overview.total_slab_estimate.AddStore(unit.part.normalised, unit.weight);
+    }
+  }
+
+ private:
+  struct Unit {
+    SlabPart part;
+    double weight = 1;
+  };
+  static void Accumulate(SlabPart& into, const SlabPart& part) {
+    into.views += part.views;
+    into.leaked += part.leaked;
+    into.normalised += part.normalised;
+    into.unreferenced += part.unreferenced;
+  }
+  static void AddTo(SlabLeak& entry, const SlabPart& part, double weight) {
+    entry.amount_estimate.AddStore(part.views, weight);
+    entry.total_leaked_estimate.AddStore(part.leaked, weight);
+    entry.normalised_estimate.AddStore(part.normalised, weight);
+    entry.unreferenced_estimate.AddStore(part.unreferenced, weight);
+  }
+
+  const bool sampled_;
+  std::vector<SlabPart> plain_;
+  absl::flat_hash_map<std::pair<size_t, StoreId>, Unit> by_entry_store_;
+  absl::flat_hash_map<StoreId, Unit> by_store_;
 };
 
 std::vector<StoreId> SortedUnique(std::vector<StoreId> stores) {
@@ -60,9 +136,11 @@ void FindBigBufferLeaks(const Snapshot& snapshot, const AnalysisOptions& options
     const size_t i = EntryIndex(store.stack, overview.big_buffer_leaks, index);
     stores_of.resize(overview.big_buffer_leaks.size());
     BigBufferLeak& entry = overview.big_buffer_leaks[i];
-    ++entry.amount;
-    entry.total_size += static_cast<double>(store.size);
-    entry.unreferenced_bytes += retained->unreferenced;
+    // Each store is its own sampling unit.
+    const double weight = store.sample_weight;
+    entry.amount_estimate.AddStore(1, weight);
+    entry.total_size_estimate.AddStore(static_cast<double>(store.size), weight);
+    entry.unreferenced_estimate.AddStore(retained->unreferenced, weight);
     // A store kept only by its own full-length Buffer has nothing to cut away; one kept by a
     // shorter view (its own Buffer may be gone) is freed by copying that view out.
     if (retained->partial_view) entry.hint = FixHint::kCopyOut;
@@ -71,16 +149,20 @@ void FindBigBufferLeaks(const Snapshot& snapshot, const AnalysisOptions& options
   }
   std::vector<std::vector<Retainer>> retainers = retention.RetainersOfEach(stores_of);
   for (size_t i = 0; i < retainers.size(); ++i) {
-    overview.big_buffer_leaks[i].retainers = std::move(retainers[i]);
-    overview.big_buffer_leaks[i].stores = SortedUnique(std::move(stores_of[i]));
+    BigBufferLeak& entry = overview.big_buffer_leaks[i];
+    entry.retainers = std::move(retainers[i]);
+    entry.stores = SortedUnique(std::move(stores_of[i]));
+    entry.total_size = entry.total_size_estimate.value;
+    SetCommonFields(entry);
   }
   std::sort(overview.big_buffer_leaks.begin(), overview.big_buffer_leaks.end(),
             [](const BigBufferLeak& a, const BigBufferLeak& b) {
               if (a.total_size != b.total_size) return a.total_size > b.total_size;
               return a.stack < b.stack;
             });
+  // Each store is behind one big-buffer entry: the entries' estimates are independent.
   for (const BigBufferLeak& entry : overview.big_buffer_leaks) {
-    overview.total_big_buffer_leaks += entry.total_size;
+    overview.total_big_buffer_estimate.Add(entry.total_size_estimate);
   }
 }
 
@@ -90,6 +172,7 @@ void FindSlabLeaks(const Snapshot& snapshot, const AnalysisOptions& options,
   absl::flat_hash_map<StackId, size_t> index;
   EntryStores stores_of;
   std::vector<std::array<uint64_t, kViewApiCount>> views_by_api;
+  SlabParts parts(overview.sampled);
   for (const Snapshot::LiveView& live : snapshot.views) {
     const ViewRecord& view = live.record;
     if (view.store == kNoStore) continue;  // bytes on the JS heap retain no slab
@@ -100,24 +183,27 @@ void FindSlabLeaks(const Snapshot& snapshot, const AnalysisOptions& options,
     const size_t i = EntryIndex(view.stack, overview.slab_leaks, index);
     stores_of.resize(overview.slab_leaks.size());
     views_by_api.resize(overview.slab_leaks.size());
-    SlabLeak& entry = overview.slab_leaks[i];
-    ++entry.amount;
-    entry.total_leaked_bytes += SlabLeakedBytes(view, store);
-    entry.normalised_total_leaked_bytes += SlabNormalisedBytes(view, store);
     // Split over the views the snapshot holds (not the record's count), so that the shares of
     // one store add up to exactly its unreferenced bytes.
     const uint32_t holders = std::max<uint32_t>(retained->views, 1);
-    entry.unreferenced_bytes += retained->unreferenced / static_cast<double>(holders);
+    parts.Add(i, view.store, store.sample_weight,
+              {1, SlabLeakedBytes(view, store), SlabNormalisedBytes(view, store),
+               retained->unreferenced / static_cast<double>(holders)});
     stores_of[i].push_back(view.store);
     const auto api = static_cast<size_t>(view.api);
     if (api < views_by_api[i].size()) ++views_by_api[i][api];
     backing.Add(*retained, overview);
   }
   std::vector<std::vector<Retainer>> retainers = retention.RetainersOfEach(stores_of);
+  parts.Finish(overview);
   for (size_t i = 0; i < retainers.size(); ++i) {
-    overview.slab_leaks[i].retainers = std::move(retainers[i]);
-    overview.slab_leaks[i].hint = HintForApiCounts(views_by_api[i]);
-    overview.slab_leaks[i].stores = SortedUnique(std::move(stores_of[i]));
+    SlabLeak& entry = overview.slab_leaks[i];
+    entry.retainers = std::move(retainers[i]);
+    entry.hint = HintForApiCounts(views_by_api[i]);
+    entry.stores = SortedUnique(std::move(stores_of[i]));
+    entry.total_leaked_bytes = entry.total_leaked_estimate.value;
+    entry.normalised_total_leaked_bytes = entry.normalised_estimate.value;
+    SetCommonFields(entry);
   }
   std::sort(overview.slab_leaks.begin(), overview.slab_leaks.end(),
             [](const SlabLeak& a, const SlabLeak& b) {
@@ -126,8 +212,10 @@ void FindSlabLeaks(const Snapshot& snapshot, const AnalysisOptions& options,
               }
               return a.stack < b.stack;
             });
-  for (const SlabLeak& entry : overview.slab_leaks) {
-    overview.total_slab_leaks += entry.normalised_total_leaked_bytes;
+  if (!overview.sampled) {
+    for (const SlabLeak& entry : overview.slab_leaks) {
+      overview.total_slab_estimate.Add(entry.normalised_estimate);
+    }
   }
 }
 
@@ -136,9 +224,13 @@ void FindSlabLeaks(const Snapshot& snapshot, const AnalysisOptions& options,
 LeakOverview Analyze(const Snapshot& snapshot, const AnalysisOptions& options) {
   const RetentionIndex retention(snapshot);
   LeakOverview overview;
+  overview.sampled = options.sample_interval > 0;
   BackingStores backing(retention);
   FindBigBufferLeaks(snapshot, options, retention, overview, backing);
   FindSlabLeaks(snapshot, options, retention, overview, backing);
+  overview.total_big_buffer_leaks = overview.total_big_buffer_estimate.value;
+  overview.total_slab_leaks = overview.total_slab_estimate.value;
+  overview.total_unreferenced_bytes = overview.total_unreferenced_estimate.value;
   return overview;
 }
 

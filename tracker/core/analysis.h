@@ -15,6 +15,7 @@
 #include "tracker/core/heap_views.h"
 #include "tracker/core/leak_rules.h"
 #include "tracker/core/retention.h"
+#include "tracker/core/sampling.h"
 #include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
 
@@ -37,12 +38,17 @@ struct LeakEntry {
   // From the thread's timeline (site_history.h); unset when no timeline covers the thread.
   std::optional<SitePeak> peak;
   Growth growth;
+  // What `amount` and `unreferenced_bytes` estimate, with their intervals; exact (no variance)
+  // when every store is tracked, in which case they equal the plain fields.
+  Estimate amount_estimate;
+  Estimate unreferenced_estimate;
 };
 
-// A number field of the seed's entries, by its name in JS and JSON.
+// A number field of the seed's entries, by its name in JS and JSON, and what it estimates.
 struct SeedField {
   const char* name;
   double value;
+  const Estimate* estimate;
 };
 
 // Live stores made for one Buffer (kBufferCall) or outside Buffer calls (kOther), >=
@@ -51,9 +57,12 @@ struct SeedField {
 // hint is kCopyOut when a view shorter than its store keeps it, else kNone.
 struct BigBufferLeak : LeakEntry {
   double total_size = 0;  // bytes, summed over the stores
+  Estimate total_size_estimate;
 
   // The seed's fields after `amount`, in its order.
-  std::array<SeedField, 1> SeedFields() const { return {{{"totalSize", total_size}}}; }
+  std::array<SeedField, 1> SeedFields() const {
+    return {{{"totalSize", total_size, &total_size_estimate}}};
+  }
 };
 
 // Live views old enough whose store is >= kSlabRetainerRatio x their length, by creation site.
@@ -64,10 +73,13 @@ struct BigBufferLeak : LeakEntry {
 struct SlabLeak : LeakEntry {
   double total_leaked_bytes = 0;             // sum of (store size - view length)
   double normalised_total_leaked_bytes = 0;  // each term divided by the store's live views
+  Estimate total_leaked_estimate;
+  Estimate normalised_estimate;
 
   std::array<SeedField, 2> SeedFields() const {
-    return {{{"totalLeakedBytes", total_leaked_bytes},
-             {"normalisedTotalLeakedBytes", normalised_total_leaked_bytes}}};
+    return {{{"totalLeakedBytes", total_leaked_bytes, &total_leaked_estimate},
+             {"normalisedTotalLeakedBytes", normalised_total_leaked_bytes,
+              &normalised_estimate}}};
   }
 };
 
@@ -78,6 +90,14 @@ struct LeakOverview {
   double total_slab_leaks = 0;                  // sum of normalised_total_leaked_bytes
   // Unreferenced bytes of every store behind an entry of either list, each store once.
   double total_unreferenced_bytes = 0;
+  // What the three totals estimate. A store behind entries of both lists, or of two slab
+  // entries, is one sampling unit: these are not the sums of the entries' estimates.
+  Estimate total_big_buffer_estimate;
+  Estimate total_slab_estimate;
+  Estimate total_unreferenced_estimate;
+  // Whether the records were sampled (AnalysisOptions::sample_interval > 0): the figures are
+  // estimates, with intervals.
+  bool sampled = false;
   // Sites the timeline saw hold memory that hold none now (a program that freed its leaks
   // before it ended), by peak descending: counted by no total and no budget.
   std::vector<PeakOnlySite> peak_only;

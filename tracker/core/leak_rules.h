@@ -32,6 +32,8 @@ struct AnalysisOptions {
   // Node's code read, not by where they were made (Node may make one with its own JS on the
   // stack).
   std::vector<uintptr_t> serialized_errors;
+  // The mean sampling interval in bytes the records were kept at (sampling.h); 0: every store.
+  double sample_interval = 0;
 };
 
 // A view is a slab leak when its store is at least this many times its own length.

@@ -66,9 +66,8 @@ enum class StoreOrigin : uint8_t {
   // through views only, StoreSource::kViews) on memory the view's caller gave. Where it came
   // from is unknown (Node's first pool slab is one), so it is never a big-buffer leak.
   kBeforeTracking,
-  // Allocated by Node's Buffer code inside a Buffer call that sampling left out: a pool slab or
-  // the call's own Buffer, not located (no stack is taken). Never a big-buffer leak, so a
-  // sampled run never reports a pool slab as one, nor a Buffer call's store as native.
+  // Left out by sampling (sampling.h): recorded only so that no view on it is ever tracked and
+  // it is not sampled again when a view shows it first. Never in a report.
   kNotSampled,
 };
 
@@ -78,6 +77,8 @@ struct StoreRecord {
   int64_t created_nanos = 0;
   StackId stack = kNoStack;
   StoreOrigin origin = StoreOrigin::kOther;
+  // 1 / the probability that sampling kept this store (sampling.h); 1 when every store is.
+  float sample_weight = 1;
   uint32_t live_views = 0;  // tracked views of this store not yet collected
   // First seen through a view, not reported by an allocator hook: its free may never be
   // reported, so the view side retires it when its ArrayBuffer goes.

@@ -95,10 +95,13 @@ std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
                                 const ReportSettings& settings) {
   const Budgets& budgets = settings.budgets;
   std::string out;
+  // Sampled, the totals and the growth rates are estimates: the budgets compare those.
+  const bool sampled = TotalsOf(threads).sampled;
+  const char* const estimated = sampled ? ", estimated from a sample" : "";
   if (!verdict.growing.empty()) {
     absl::StrAppend(&out, "slab-hunter-node: growth budget exceeded (",
-                    WholeBytes(budgets.growth.value_or(0)),
-                    " bytes per minute): growing sites:\n", FormatGrowingSites(verdict.growing));
+                    WholeBytes(budgets.growth.value_or(0)), " bytes per minute", estimated,
+                    "): growing sites:\n", FormatGrowingSites(verdict.growing));
   }
   if (verdict.growth_unjudged) {
     out +=
@@ -111,7 +114,7 @@ std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
                     WholeBytes(totals.total_big_buffer_leaks), " bytes, budget ",
                     BudgetText(budgets.big_buffer_leaks), "; slab leaks ",
                     WholeBytes(totals.total_slab_leaks), " bytes, budget ",
-                    BudgetText(budgets.slab_leaks), ")\n",
+                    BudgetText(budgets.slab_leaks), estimated, ")\n",
                     FormatReport(ReportFormat::kText, threads, settings), "\n");
   }
   return out;

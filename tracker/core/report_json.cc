@@ -139,17 +139,33 @@ void AppendTimeline(std::string* out, const ThreadOverview* thread) {
   out->append("]}");
 }
 
+// "interval95": {"<field>": [low, high], ...} for the estimated `fields`.
+void AppendIntervals(std::string* out, absl::Span<const SeedField> fields) {
+  out->append(",\"interval95\":{");
+  for (size_t i = 0; i < fields.size(); ++i) {
+    absl::StrAppend(out, i == 0 ? "\"" : ",\"", fields[i].name, "\":[",
+                    JsonNumber(fields[i].estimate->Low()), ",",
+                    JsonNumber(fields[i].estimate->High()), "]");
+  }
+  out->append("}");
+}
+
 // One entry of either kind: location, frames and amount, the seed's size fields, then what
 // both kinds add (retainers, unreferenced bytes, hint; the heap's views after a heap check).
 // Within version 1 fields are only added.
 void AppendEntry(std::string* out, const LeakEntry& leak, absl::Span<const SeedField> seed_fields,
-                 const FrameTable& frames, const StackTree& stacks, int64_t thread_id) {
+                 const FrameTable& frames, const StackTree& stacks, int64_t thread_id,
+                 bool sampled) {
   out->append("{");
   AppendLocation(out, frames, stacks, leak.stack);
   absl::StrAppend(out, ",\"threadId\":", thread_id, ",\"amount\":", leak.amount);
+  std::vector<SeedField> estimated = {{"amount", 0, &leak.amount_estimate}};
   for (const SeedField& field : seed_fields) {
     absl::StrAppend(out, ",\"", field.name, "\":", JsonNumber(field.value));
+    estimated.push_back(field);
   }
+  estimated.push_back({"unreferencedBytes", 0, &leak.unreferenced_estimate});
+  if (sampled) AppendIntervals(out, estimated);
   out->append(",\"retainers\":[");
   for (size_t i = 0; i < leak.retainers.size(); ++i) {
     out->append(i == 0 ? "{" : ",{");
@@ -172,7 +188,7 @@ void AppendEntries(std::string* out, const std::vector<ThreadEntry<Leak>>& entri
     if (i > 0) out->append(",");
     const ThreadOverview& thread = *entries[i].thread;
     AppendEntry(out, *entries[i].leak, entries[i].leak->SeedFields(), *thread.frames,
-                *thread.stacks, thread.thread_id);
+                *thread.stacks, thread.thread_id, thread.overview->sampled);
   }
   out->append("]");
 }
@@ -244,11 +260,19 @@ std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSet
                   ",\"pid\":", settings.pid ? std::to_string(*settings.pid) : "null",
                   ",\"settings\":{\"leakCutoffMs\":", JsonNumber(settings.leak_cutoff_ms),
                   ",\"bigBufferCutoff\":", JsonNumber(settings.big_buffer_cutoff),
-                  ",\"stackDepth\":", settings.stack_depth, "}");
+                  ",\"stackDepth\":", settings.stack_depth, ",\"sampleIntervalBytes\":",
+                  settings.sample_interval > 0 ? JsonNumber(settings.sample_interval) : "null",
+                  "}");
   absl::StrAppend(&out, ",\"totals\":{\"bigBufferLeaks\":",
                   JsonNumber(totals.total_big_buffer_leaks),
                   ",\"slabLeaks\":", JsonNumber(totals.total_slab_leaks),
-                  ",\"unreferencedBytes\":", JsonNumber(totals.total_unreferenced_bytes), "}");
+                  ",\"unreferencedBytes\":", JsonNumber(totals.total_unreferenced_bytes));
+  if (totals.sampled) {
+    AppendIntervals(&out, {{"bigBufferLeaks", 0, &totals.total_big_buffer_estimate},
+                           {"slabLeaks", 0, &totals.total_slab_estimate},
+                           {"unreferencedBytes", 0, &totals.total_unreferenced_estimate}});
+  }
+  out.append("}");
   absl::StrAppend(&out, ",\"budgets\":{\"bigBufferLeaks\":",
                   JsonOptional(settings.budgets.big_buffer_leaks),
                   ",\"slabLeaks\":", JsonOptional(settings.budgets.slab_leaks),

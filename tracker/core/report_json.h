@@ -53,9 +53,13 @@ struct ReportSettings {
   std::optional<int64_t> pid;
   // The text lists Node's own module constants instead of one line for them (TextOptions).
   bool show_internals = false;
+  // The mean sampling interval in bytes ("sampleIntervalBytes"); 0 (null): every store tracked.
+  double sample_interval = 0;
 };
 
-// After "version" comes the process's "pid". Entries checked in the heap also get
+// After "version" comes the process's "pid". When sampled ("settings"."sampleIntervalBytes"
+// not null), every entry and the totals get "interval95": the 95% confidence interval
+// [low, high] of each estimated field, by the field's name. Entries checked in the heap also get
 // "heapViews": [{"type", "retainerPath"}]. Every entry
 // has the "threadId" of its thread, and "threads" lists the threads the report covers, each
 // with its state ([{"threadId", "state"}]); this one is the main thread's alone. Every entry

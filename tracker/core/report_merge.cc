@@ -15,13 +15,17 @@ namespace {
 double HeldBytes(const BigBufferLeak& leak) { return leak.total_size; }
 double HeldBytes(const SlabLeak& leak) { return leak.normalised_total_leaked_bytes; }
 
+// Processes sample on their own: their estimates add, variances included.
 void AddSizes(const BigBufferLeak& from, BigBufferLeak& into) {
   into.total_size += from.total_size;
+  into.total_size_estimate.Add(from.total_size_estimate);
 }
 
 void AddSizes(const SlabLeak& from, SlabLeak& into) {
   into.total_leaked_bytes += from.total_leaked_bytes;
   into.normalised_total_leaked_bytes += from.normalised_total_leaked_bytes;
+  into.total_leaked_estimate.Add(from.total_leaked_estimate);
+  into.normalised_estimate.Add(from.normalised_estimate);
 }
 
 // A growing verdict first, then any other judged one, each the faster first; unknown last.
@@ -82,6 +86,8 @@ struct EntryMerge {
     into.amount += from.amount;
     AddSizes(from, into);
     into.unreferenced_bytes += from.unreferenced_bytes;
+    into.amount_estimate.Add(from.amount_estimate);
+    into.unreferenced_estimate.Add(from.unreferenced_estimate);
     for (const Retainer& retainer : from.retainers) {
       auto same = std::find_if(into.retainers.begin(), into.retainers.end(),
                                [&](const Retainer& r) { return r.stack == retainer.stack; });
@@ -182,6 +188,10 @@ std::vector<ReportThread> MergeReports(absl::Span<const ProcessReport> reports) 
       totals.total_big_buffer_leaks += thread.overview.total_big_buffer_leaks;
       totals.total_slab_leaks += thread.overview.total_slab_leaks;
       totals.total_unreferenced_bytes += thread.overview.total_unreferenced_bytes;
+      totals.total_big_buffer_estimate.Add(thread.overview.total_big_buffer_estimate);
+      totals.total_slab_estimate.Add(thread.overview.total_slab_estimate);
+      totals.total_unreferenced_estimate.Add(thread.overview.total_unreferenced_estimate);
+      totals.sampled = totals.sampled || thread.overview.sampled;
     }
   }
   for (const ProcessReport& report : reports) {
@@ -199,12 +209,16 @@ std::vector<ReportThread> MergeReports(absl::Span<const ProcessReport> reports) 
     thread.overview.big_buffer_leaks = merge.big_buffer.Finish();
     thread.overview.slab_leaks = merge.slab.Finish();
     thread.overview.peak_only = merge.FinishPeakOnly();
+    thread.overview.sampled = totals.sampled;
   }
   if (!merged.empty()) {
     LeakOverview& first = merged.front().overview;
     first.total_big_buffer_leaks = totals.total_big_buffer_leaks;
     first.total_slab_leaks = totals.total_slab_leaks;
     first.total_unreferenced_bytes = totals.total_unreferenced_bytes;
+    first.total_big_buffer_estimate = totals.total_big_buffer_estimate;
+    first.total_slab_estimate = totals.total_slab_estimate;
+    first.total_unreferenced_estimate = totals.total_unreferenced_estimate;
   }
   return merged;
 }

@@ -166,6 +166,31 @@ FixHint ReadHint(const Json& entry, const std::string& where) {
   return Named<FixHint>(entry, "hint", where, 4, FixHintName, /*first=*/1);
 }
 
+// What `value`, the field `name` of `object`, estimates: from its "interval95" when the report
+// was sampled (the variance from the upper half-width, which the floor at what was observed
+// never cuts; what was observed only when the floor cut the lower bound), else exactly `value`.
+Estimate ReadEstimate(const Json& object, const char* name, double value,
+                      const std::string& where) {
+  Estimate estimate;
+  estimate.value = value;
+  estimate.observed = value;
+  const auto intervals = object.find("interval95");
+  if (intervals == object.end()) return estimate;
+  const std::string at = Path(Path(where, "interval95"), name);
+  const Json& interval = Member(Object(object, "interval95", where), name, at);
+  if (!interval.is_array() || interval.size() != 2 || !interval[0].is_number() ||
+      !interval[1].is_number() || interval[0].get<double>() > value ||
+      interval[1].get<double>() < value) {
+    Fail(at, "expected [low, high] around " + Json(value).dump());
+  }
+  constexpr double kZ95 = 1.959963984540054;
+  const double sd = (interval[1].get<double>() - value) / kZ95;
+  estimate.variance = sd * sd;
+  const double low = interval[0].get<double>();
+  estimate.observed = low > value - kZ95 * sd * (1 + 1e-9) ? low : 0;
+  return estimate;
+}
+
 // What both kinds of entry have; its thread is returned.
 int64_t ReadEntry(const Json& entry, const std::string& where, SharedStacks& stacks,
                   LeakEntry& leak) {
@@ -184,6 +209,10 @@ int64_t ReadEntry(const Json& entry, const std::string& where, SharedStacks& sta
     leak.retainers.push_back(retainer);
   }
   leak.unreferenced_bytes = Number(entry, "unreferencedBytes", where);
+  leak.amount_estimate =
+      ReadEstimate(entry, "amount", static_cast<double>(leak.amount), where);
+  leak.unreferenced_estimate =
+      ReadEstimate(entry, "unreferencedBytes", leak.unreferenced_bytes, where);
   leak.hint = ReadHint(entry, where);
   if (const auto views = entry.find("heapViews"); views != entry.end()) {
     const Json& list = Array(entry, "heapViews", where);
@@ -267,6 +296,10 @@ void ReadSettings(const Json& root, ProcessReport& report) {
   report.settings.leak_cutoff_ms = Number(settings, "leakCutoffMs", "settings");
   report.settings.big_buffer_cutoff = Number(settings, "bigBufferCutoff", "settings");
   report.settings.stack_depth = static_cast<int>(Whole(settings, "stackDepth", "settings", 0, 64));
+  // Reports made before sampling was by bytes have no sampleIntervalBytes.
+  if (settings.contains("sampleIntervalBytes") && !settings["sampleIntervalBytes"].is_null()) {
+    report.settings.sample_interval = Number(settings, "sampleIntervalBytes", "settings");
+  }
   const Json& budgets = Object(root, "budgets", "");
   report.settings.budgets.big_buffer_leaks = NumberOrNull(budgets, "bigBufferLeaks", "budgets");
   report.settings.budgets.slab_leaks = NumberOrNull(budgets, "slabLeaks", "budgets");
@@ -297,12 +330,19 @@ void ReadRoot(const Json& root, SharedStacks& stacks, ProcessReport& report) {
                              &LeakOverview::big_buffer_leaks,
                              [](const Json& entry, const std::string& where, BigBufferLeak& leak) {
                                leak.total_size = Number(entry, "totalSize", where);
+                               leak.total_size_estimate =
+                                   ReadEstimate(entry, "totalSize", leak.total_size, where);
                              });
   ReadEntries<SlabLeak>(root, "slabLeaks", report, stacks, &LeakOverview::slab_leaks,
                         [](const Json& entry, const std::string& where, SlabLeak& leak) {
                           leak.total_leaked_bytes = Number(entry, "totalLeakedBytes", where);
                           leak.normalised_total_leaked_bytes =
                               Number(entry, "normalisedTotalLeakedBytes", where);
+                          leak.total_leaked_estimate = ReadEstimate(
+                              entry, "totalLeakedBytes", leak.total_leaked_bytes, where);
+                          leak.normalised_estimate =
+                              ReadEstimate(entry, "normalisedTotalLeakedBytes",
+                                           leak.normalised_total_leaked_bytes, where);
                         });
   ReadPeakOnly(root, report, stacks);
   const Json& totals = Object(root, "totals", "");
@@ -310,6 +350,15 @@ void ReadRoot(const Json& root, SharedStacks& stacks, ProcessReport& report) {
   first.total_big_buffer_leaks = Number(totals, "bigBufferLeaks", "totals");
   first.total_slab_leaks = Number(totals, "slabLeaks", "totals");
   first.total_unreferenced_bytes = Number(totals, "unreferencedBytes", "totals");
+  first.total_big_buffer_estimate =
+      ReadEstimate(totals, "bigBufferLeaks", first.total_big_buffer_leaks, "totals");
+  first.total_slab_estimate = ReadEstimate(totals, "slabLeaks", first.total_slab_leaks, "totals");
+  first.total_unreferenced_estimate =
+      ReadEstimate(totals, "unreferencedBytes", first.total_unreferenced_bytes, "totals");
+  // Every thread of a process samples at the process's interval.
+  for (ReportThread& thread : report.threads) {
+    thread.overview.sampled = report.settings.sample_interval > 0;
+  }
   const Json& timeline = Member(root, "timeline", "");
   if (!timeline.is_null() && !timeline.is_object()) {
     Fail("timeline", "expected an object or null, got " + TypeName(timeline));

@@ -93,8 +93,14 @@ std::string FirstLine(std::string text) {
 // nothing reads, who keeps the memory, and the fix. The unreferenced bytes come first: they are
 // what the entry really holds, where the seed's averages mislead ("3000 leaks of avg 59.3 kB"
 // for 4.5 MB held). Only each retainer's first frame: that is the line the user wrote.
-void AppendEntryDetails(std::string& out, const LeakEntry& entry, const FrameTable& frames,
-                        const StackTree& stacks) {
+void AppendEntryDetails(std::string& out, const LeakEntry& entry, const Estimate& held,
+                        const FrameTable& frames, const StackTree& stacks, bool sampled) {
+  if (sampled) {
+    absl::StrAppend(&out, "    estimated from a sample: ",
+                    FormatLikeIntl(std::round(entry.amount_estimate.value)), " ",
+                    FormatCountInterval(entry.amount_estimate), ", ",
+                    FormatBytes(std::round(held.value)), " ", FormatBytesInterval(held), "\n");
+  }
   // A slab entry's figure is a share of its stores' bytes; a person reads whole bytes.
   absl::StrAppend(&out, "    unreferenced: ", FormatBytes(std::round(entry.unreferenced_bytes)),
                   "\n");
@@ -141,6 +147,10 @@ void AppendPeakOnly(std::string& out, absl::Span<const ThreadOverview> threads,
     absl::StrAppend(&out, "    ", FormatSiteHistory(site->peak, site->growth), "\n");
   }
 }
+
+// What an entry keeps, as estimated (HeldBytes).
+const Estimate& HeldEstimate(const BigBufferLeak& entry) { return entry.total_size_estimate; }
+const Estimate& HeldEstimate(const SlabLeak& entry) { return entry.normalised_estimate; }
 
 // The seed's line for each kind of entry, its location included.
 std::string SeedLine(const BigBufferLeak& entry, const FrameTable& frames,
@@ -205,7 +215,8 @@ void AppendEntries(std::string& out, const std::vector<ThreadEntry<Leak>>& entri
       absl::StrAppend(&out, "    thread: ", entry.thread->thread_id,
                       entry.thread->thread_id == 0 ? " (main)" : "", "\n");
     }
-    AppendEntryDetails(out, *entry.leak, frames, stacks);
+    AppendEntryDetails(out, *entry.leak, HeldEstimate(*entry.leak), frames, stacks,
+                       entry.thread->overview->sampled);
   }
 }
 
@@ -295,12 +306,21 @@ std::string FormatOverview(absl::Span<const ThreadOverview> threads, const TextO
   AppendEntries(out, SlabLeaksOf(threads), thread_lines, options, folded);
   if (folded.count > 0) absl::StrAppend(&out, "\n", FoldedLine(folded), "\n");
   AppendPeakOnly(out, threads, thread_lines);
+  // Sampled, each total is followed by its 95% interval.
+  const auto interval = [&](const Estimate& estimate) {
+    return totals.sampled ? " " + FormatBytesInterval(estimate) : std::string();
+  };
   absl::StrAppend(&out, "\nTotal potential big buffer leaks: ",
                   FormatBytes(totals.total_big_buffer_leaks),
+                  interval(totals.total_big_buffer_estimate),
                   "\nTotal potential slab-retainer leaks: ",
-                  FormatBytes(totals.total_slab_leaks),
+                  FormatBytes(totals.total_slab_leaks), interval(totals.total_slab_estimate),
                   "\nTotal retained but unreferenced: ",
-                  FormatBytes(totals.total_unreferenced_bytes), " (each byte counted once)");
+                  FormatBytes(totals.total_unreferenced_bytes),
+                  interval(totals.total_unreferenced_estimate), " (each byte counted once)");
+  if (totals.sampled) {
+    out += "\n(sampled: the figures are estimates of the whole program's, with 95% intervals)";
+  }
   return out;
 }
 
@@ -342,6 +362,7 @@ std::string FormatAnswer(absl::Span<const ThreadOverview> threads, const TextOpt
   } else if (has_timeline) {
     out += "; growth not known yet (a verdict needs 8 points of the timeline)";
   }
+  if (TotalsOf(threads).sampled) out += "; estimated from a sample";
   out += ":\n";
   const size_t shown = std::min(rows.size(), kAnswerSiteLines);
   size_t bytes_width = 0;
@@ -369,6 +390,16 @@ std::string FormatAnswer(absl::Span<const ThreadOverview> threads, const TextOpt
   }
   if (folded.count > 0) absl::StrAppend(&out, "  ", FoldedLine(folded), "\n");
   return out;
+}
+
+std::string FormatBytesInterval(const Estimate& estimate) {
+  return absl::StrCat("(95%: ", FormatBytes(std::round(estimate.Low())), " to ",
+                      FormatBytes(std::round(estimate.High())), ")");
+}
+
+std::string FormatCountInterval(const Estimate& estimate) {
+  return absl::StrCat("(95%: ", FormatLikeIntl(std::round(estimate.Low())), " to ",
+                      FormatLikeIntl(std::round(estimate.High())), ")");
 }
 
 std::string FormatRate(double bytes_per_minute) {

@@ -16,6 +16,9 @@ namespace slab_hunter {
 // npm byte-size 9's default: metric units (B, kB, MB, ...), at most one decimal, trailing
 // zero dropped, half rounded away from zero: 8100 -> "8.1 kB", 100000 -> "100 kB", 12 -> "12 B".
 std::string FormatBytes(double bytes);
+// An estimate's 95% interval: "(95%: 8.8 MB to 11 MB)"; of a count: "(95%: 1,100 to 1,380)".
+std::string FormatBytesInterval(const Estimate& estimate);
+std::string FormatCountInterval(const Estimate& estimate);
 
 // Retainer lines shown under one entry; the rest are summed up in one "... and N more" line, so
 // a slab shared by many call sites cannot bury the report.

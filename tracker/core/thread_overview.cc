@@ -61,6 +61,11 @@ LeakOverview TotalsOf(absl::Span<const ThreadOverview> threads) {
     totals.total_big_buffer_leaks += thread.overview->total_big_buffer_leaks;
     totals.total_slab_leaks += thread.overview->total_slab_leaks;
     totals.total_unreferenced_bytes += thread.overview->total_unreferenced_bytes;
+    // Threads sample on their own: their estimates are independent, their variances add.
+    totals.total_big_buffer_estimate.Add(thread.overview->total_big_buffer_estimate);
+    totals.total_slab_estimate.Add(thread.overview->total_slab_estimate);
+    totals.total_unreferenced_estimate.Add(thread.overview->total_unreferenced_estimate);
+    totals.sampled = totals.sampled || thread.overview->sampled;
   }
   return totals;
 }

@@ -60,7 +60,7 @@ void Tracker::ForEachPendingLocked(uint32_t call_level, Visit visit) {
 }
 
 void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin,
-                               StackId stack, uint32_t call_level) {
+                               StackId stack, uint32_t call_level, float sample_weight) {
   const uintptr_t address = AddressOf(data);
   std::lock_guard<std::mutex> lock(mu_);
   // The address is still mapped only if its free was never reported; the old record is stale
@@ -74,6 +74,7 @@ void Tracker::OnStoreAllocated(const void* data, size_t size, StoreOrigin origin
   record.created_nanos = clock_->NowNanos();
   record.stack = stack;
   record.origin = origin;
+  record.sample_weight = sample_weight;
   const StoreId id = NewStoreLocked(record);
   store_by_address_[address] = id;
   if (origin == StoreOrigin::kPendingCall) pending_.push_back({id, call_level});
@@ -137,6 +138,7 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
       record.stack = kNoStack;
       record.origin = StoreOrigin::kBeforeTracking;
       record.first_seen_by_view = true;
+      record.sample_weight = view.store_sample_weight;
       if (source_ == StoreSource::kViews && view.may_own_store) {
         const bool whole = view.offset == 0 && view.length == view.store_size;
         record.origin = whole ? StoreOrigin::kBufferCall : StoreOrigin::kPoolSlab;
@@ -190,6 +192,23 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
     }
   }
   return id;
+}
+
+ViewStore Tracker::OnStoreSeenUnsampled(const void* data, size_t size) {
+  const uintptr_t address = AddressOf(data);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = store_by_address_.find(address); it != store_by_address_.end()) {
+    RetireStoreLocked(it->second);  // stale, as in OnStoreAllocated
+  }
+  StoreRecord record;
+  record.address = address;
+  record.size = size;
+  record.created_nanos = clock_->NowNanos();
+  record.origin = StoreOrigin::kNotSampled;
+  record.first_seen_by_view = true;
+  const StoreId id = NewStoreLocked(record);
+  store_by_address_[address] = id;
+  return {id, store_generation_[id], true};
 }
 
 void Tracker::OnTrackedCallFailed(uint32_t call_level) {
@@ -273,8 +292,9 @@ void Tracker::TallySites(const AnalysisOptions& options, SiteTally& tally) const
   for (StoreId id = 0; id < stores_.size(); ++id) {
     const StoreRecord& store = stores_[id];
     if (!store_live_[id] || !IsBigBufferLeak(store, now, options)) continue;
-    add(tally.big_buffer, store.stack, static_cast<double>(store.size));
-    tally.total_big_buffer += static_cast<double>(store.size);
+    const double bytes = static_cast<double>(store.size) * store.sample_weight;
+    add(tally.big_buffer, store.stack, bytes);
+    tally.total_big_buffer += bytes;
   }
   for (ViewId id = 0; id < views_.size(); ++id) {
     if (!view_live_[id]) continue;
@@ -282,10 +302,18 @@ void Tracker::TallySites(const AnalysisOptions& options, SiteTally& tally) const
     if (view.store == kNoStore || !store_live_[view.store]) continue;
     const StoreRecord& store = stores_[view.store];
     if (!IsSlabLeak(view, store, now, options)) continue;
-    const double bytes = SlabNormalisedBytes(view, store);
+    const double bytes = SlabNormalisedBytes(view, store) * store.sample_weight;
     add(tally.slab, view.stack, bytes);
     tally.total_slab += bytes;
   }
+}
+
+std::optional<float> Tracker::SampleWeightOf(const void* data, size_t size) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = store_by_address_.find(AddressOf(data));
+  if (it == store_by_address_.end() || stores_[it->second].size != size) return std::nullopt;
+  const StoreRecord& store = stores_[it->second];
+  return store.origin == StoreOrigin::kNotSampled ? 0.0f : store.sample_weight;
 }
 
 bool Tracker::HasStoreAllocatedBefore(uintptr_t address, int64_t nanos) const {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -44,6 +45,8 @@ struct NewView {
   // Whether the view's store can be one its call made: false for views on memory the caller
   // gave (subarray, slice, Buffer.from(arrayBuffer)). Read for StoreSource::kViews only.
   bool may_own_store = true;
+  // The sample weight a store first seen through this view gets (StoreRecord::sample_weight).
+  float store_sample_weight = 1;
 };
 
 // The store a new view sits on, as OnViewCreated found or recorded it.
@@ -82,8 +85,9 @@ class Tracker {
   // counts the tracked calls enclosing that call: user code run inside a Buffer call (a
   // getter) can make a Buffer call of its own, whose view must not claim the outer call's
   // stores.
+  // `sample_weight`: StoreRecord::sample_weight.
   void OnStoreAllocated(const void* data, size_t size, StoreOrigin origin, StackId stack,
-                        uint32_t call_level = 0);
+                        uint32_t call_level = 0, float sample_weight = 1);
   void OnStoreFreed(const void* data);
   // The store keeps its record (origin, stack, creation time) under its new address and size.
   void OnStoreReallocated(const void* old_data, const void* new_data, size_t new_size);
@@ -94,6 +98,10 @@ class Tracker {
   // view's stack: the view's own store becomes kBufferCall if the view spans all of it, else
   // kPoolSlab; any other becomes kBufferCall. `store_out`, when given, receives the view's store.
   ViewId OnViewCreated(const NewView& view, ViewStore* store_out = nullptr);
+  // A store first seen through a view, left out by sampling: recorded (kNotSampled, first seen
+  // by a view) so that no later view samples it again; the caller retires it as any store of
+  // unknown origin (OnStoreUnreachable).
+  ViewStore OnStoreSeenUnsampled(const void* data, size_t size);
   // The view was garbage-collected.
   void OnViewCollected(ViewId id);
   // The view's ArrayBuffer was detached (transferred): the view holds no bytes any more.
@@ -119,6 +127,9 @@ class Tracker {
   // StackId (`tally`'s are reused): no copy, no hashing, and nothing on the allocation path.
   void TallySites(const AnalysisOptions& options, SiteTally& tally) const;
   const Clock& clock() const { return *clock_; }
+  // For sampling (sampling.h): the sample weight of the live store of `size` bytes at `data`, 0
+  // when sampling left it out, nullopt when no such store is known.
+  std::optional<float> SampleWeightOf(const void* data, size_t size) const;
   // Whether a live store at `address` was allocated before `nanos` (by clock()).
   bool HasStoreAllocatedBefore(uintptr_t address, int64_t nanos) const;
 

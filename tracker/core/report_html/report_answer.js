@@ -73,8 +73,10 @@ function renderAnswer(model, container) {
     // The listed sites' bytes, as the text says them: the totals below count Node's too.
     const held = (kind) => own.filter((entry) => entry.kind === kind)
       .reduce((sum, entry) => sum + entry.bytes, 0);
+    const sampled = model.sampleIntervalBytes != null
+      ? `; estimated from a sample (one store per ${formatBytes(model.sampleIntervalBytes)} on average)` : '';
     headline.textContent = `${sites} memory the program may not need (big buffers ` +
-      `${formatBytes(held('bigBuffer'))}, slab retainers ${formatBytes(held('slab'))}); ${growth}.`;
+      `${formatBytes(held('bigBuffer'))}, slab retainers ${formatBytes(held('slab'))}); ${growth}${sampled}.`;
   }
   document.title = `${headline.textContent} | slab-hunter-node`;
   container.append(headline);
@@ -104,12 +106,17 @@ function renderAnswer(model, container) {
     (budget != null ? element('small', { text: `budget ${formatBytes(budget)}` }) : null);
   const anyBudget = [budgets.bigBufferLeaks, budgets.slabLeaks, budgets.growthBytesPerMinute]
     .some((budget) => budget != null);
-  const figure = (name, value, note) =>
-    element('div', { class: 'total' }, element('dt', { text: name }), element('dd', { text: value }), note);
+  const figure = (name, value, ...notes) =>
+    element('div', { class: 'total' }, element('dt', { text: name }), element('dd', { text: value }), ...notes);
+  // Sampled, each total is an estimate with its 95% interval.
+  const intervalNote = (field) => (totals.interval95 && totals.interval95[field]
+    ? element('small', { class: 'interval', text: intervalText(totals.interval95[field]) }) : null);
   container.append(element('dl', { class: 'totals', id: 'totals' },
-    figure('Big buffers', formatBytes(totals.bigBufferLeaks || 0), budgetNote(budgets.bigBufferLeaks)),
-    figure('Slab retainers', formatBytes(totals.slabLeaks || 0), budgetNote(budgets.slabLeaks)),
-    figure('Unused but held', formatBytes(totals.unreferencedBytes || 0),
+    figure('Big buffers', formatBytes(totals.bigBufferLeaks || 0), intervalNote('bigBufferLeaks'),
+      budgetNote(budgets.bigBufferLeaks)),
+    figure('Slab retainers', formatBytes(totals.slabLeaks || 0), intervalNote('slabLeaks'),
+      budgetNote(budgets.slabLeaks)),
+    figure('Unused but held', formatBytes(totals.unreferencedBytes || 0), intervalNote('unreferencedBytes'),
       element('small', { text: 'each byte counted once' })),
     figure('Budgets', budgets.exceeded ? 'exceeded' : anyBudget ? 'met' : 'none set',
       budgets.growthBytesPerMinute != null

@@ -18,6 +18,11 @@ function formatBytes(bytes) {
   return `${sign}${magnitude} `;
 }
 
+// A 95% interval [low, high] of an estimate: "95%: 906 kB to 1.2 MB".
+function intervalText([low, high], format = formatBytes) {
+  return `95%: ${format(Math.round(low))} to ${format(Math.round(high))}`;
+}
+
 function formatRate(bytesPerMinute) {
   return `${bytesPerMinute < 0 ? '' : '+'}${formatBytes(bytesPerMinute)}/min`;
 }
@@ -89,6 +94,10 @@ function buildModel(report) {
     ...entry,
     kind,
     bytes: kind === 'bigBuffer' ? entry.totalSize : entry.normalisedTotalLeakedBytes,
+    // Sampled: the 95% intervals of the bytes and the amount ([low, high]), else null.
+    bytesInterval: entry.interval95
+      ? entry.interval95[kind === 'bigBuffer' ? 'totalSize' : 'normalisedTotalLeakedBytes'] : null,
+    amountInterval: entry.interval95 ? entry.interval95.amount : null,
     frame: firstFrameOf(entry),
     key: siteKey(entry.pid, entry.threadId, kind, entry.location),
   });
@@ -148,5 +157,7 @@ function buildModel(report) {
     showProcesses: processes !== null,
     // A merged report's entries are merged over its processes: none has a process of its own.
     showProcessColumn: entries.some((entry) => entry.pid != null),
+    // Sampled (--slab-hunter-sample-bytes): the mean interval; null when every Buffer is tracked.
+    sampleIntervalBytes: (report.settings && report.settings.sampleIntervalBytes) ?? null,
   };
 }

@@ -24,8 +24,10 @@ function entryColumns(model) {
     COLUMNS.kind,
     model.showProcessColumn && COLUMNS.process,
     model.showThreads && COLUMNS.thread,
-    { id: 'bytes', title: 'Bytes', numeric: true, value: (e) => e.bytes, cell: (e) => formatBytes(e.bytes) },
-    { id: 'amount', title: 'Amount', numeric: true, value: (e) => e.amount, cell: (e) => String(e.amount) },
+    { id: 'bytes', title: 'Bytes', numeric: true, value: (e) => e.bytes,
+      cell: (e) => withInterval(formatBytes(e.bytes), e.bytesInterval && intervalText(e.bytesInterval)) },
+    { id: 'amount', title: 'Amount', numeric: true, value: (e) => e.amount,
+      cell: (e) => withInterval(String(e.amount), e.amountInterval && intervalText(e.amountInterval, String)) },
     { id: 'unreferenced', title: 'Unreferenced', numeric: true, value: (e) => e.unreferencedBytes,
       cell: (e) => formatBytes(Math.round(e.unreferencedBytes)) },
     COLUMNS.peak,
@@ -33,6 +35,11 @@ function entryColumns(model) {
     { id: 'hint', title: 'Fix', value: (e) => e.hint || '', cell: (e) =>
       e.hint ? element('span', { class: 'hint', title: HINT_ADVICE[e.hint] || '', text: e.hint }) : '—' },
   ].filter(Boolean);
+}
+
+// A sampled figure with its 95% interval under it.
+function withInterval(text, interval) {
+  return interval ? element('span', {}, text, element('small', { class: 'interval', text: interval })) : text;
 }
 
 function cellsOf(item, columns) {
