@@ -57,8 +57,18 @@ TEST(ApplyHuntFlagTest, EveryFlagSetsItsSettingAndImpliesTracking) {
   EXPECT_EQ(settings.fail_on_growth, -1);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-fail-on-growth", "1MiB", &settings));
   EXPECT_EQ(settings.fail_on_growth, 1048576);
-  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-rate", "16", &settings));
-  EXPECT_EQ(settings.sample_rate, 16);
+  EXPECT_EQ(settings.sample_interval, 0);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-bytes", "64KiB", &settings));
+  EXPECT_EQ(settings.sample_interval, 65536);
+  // The switch keeps an interval given; alone, it turns the default one on.
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample", std::nullopt, &settings));
+  EXPECT_EQ(settings.sample_interval, 65536);
+  HuntSettings by_default;
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample", std::nullopt, &by_default));
+  EXPECT_EQ(by_default.sample_interval, kDefaultSampleInterval);
+  EXPECT_EQ(settings.sample_seed, std::nullopt);
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-seed", "18446744073709551615", &settings));
+  EXPECT_EQ(settings.sample_seed, 18446744073709551615u);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-stacks", std::nullopt, &settings));
   EXPECT_TRUE(settings.verify_stack_cache);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-heap", std::nullopt, &settings));
@@ -78,9 +88,17 @@ TEST(ApplyHuntFlagTest, BadValuesAreNamed) {
             "--slab-hunter-leak-cutoff: missing value");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter", "1", &settings),
             "--slab-hunter: takes no value (got '1')");
-  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-rate", "0", &settings),
-            "--slab-hunter-sample-rate: invalid value '0' (expected a whole number >= 1: track "
-            "one Buffer call in that many)");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-bytes", "0", &settings),
+            "--slab-hunter-sample-bytes: invalid value '0' (expected a mean sampling interval in "
+            "bytes >= 1, e.g. 256KiB, 1MB)");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-seed", "-1", &settings),
+            "--slab-hunter-sample-seed: invalid value '-1' (expected a whole number from 0 to "
+            "18446744073709551615)");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample", "1", &settings),
+            "--slab-hunter-sample: takes no value (got '1')");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-rate", "16", &settings),
+            "--slab-hunter-sample-rate: gone: sampling is by bytes now, --slab-hunter-sample or "
+            "--slab-hunter-sample-bytes=<mean interval>");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-verify-stacks", "yes", &settings),
             "--slab-hunter-verify-stacks: takes no value (got 'yes')");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-verbose", "1", &settings),

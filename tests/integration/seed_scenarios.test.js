@@ -146,14 +146,6 @@ test('allocations outside Buffer calls are safe to capture under --stress-compac
   }
 });
 
-test('--slab-hunter-sample-rate=N tracks exactly one Buffer call in N', () => {
-  const line = siteLine('scenario.js', 'keep-all');
-  const all = runScenario('keep-all');
-  assert.strictEqual(entriesAt(all.slabLeaks, 'scenario.js', line)[0].amount, 1000);
-  const sampled = runScenario('keep-all', { flags: ['--slab-hunter-sample-rate=10'] });
-  assert.strictEqual(entriesAt(sampled.slabLeaks, 'scenario.js', line)[0].amount, 100);
-});
-
 // Node's own default pool, whatever the line: 8 KiB on Node 18, 64 KiB on Node 24.21, where a
 // 5000-byte allocUnsafe is a pool slice and so a slab retainer, not a big buffer.
 test('Node\'s default pool decides: allocUnsafe(5000) is big on 18, a slab retainer on 24', () => {

@@ -62,6 +62,7 @@ ReportSettings ReportSettingsOf(const HuntSettings& settings) {
   report.budgets.slab_leaks = Budget(settings.fail_on_slab);
   report.budgets.growth = Budget(settings.fail_on_growth);
   report.show_internals = settings.show_internals;
+  report.sample_interval = settings.sample_interval;
   return report;
 }
 
@@ -76,6 +77,7 @@ AnalysisOptions AnalysisOptionsOf(double leak_cutoff_ms, double big_buffer_cutof
                                   ? SIZE_MAX
                                   : static_cast<size_t>(std::ceil(big_buffer_cutoff));
   options.created_since_nanos = created_since_nanos;
+  options.sample_interval = Session::settings().sample_interval;
   return options;
 }
 

@@ -74,12 +74,24 @@ void AddHistory(Local<Context> context, const LeakEntry& leak, ObjectBuilder& en
   entry.Set("growth", growth.Build());
 }
 
+// { <field>: [low, high], ... }: the 95% intervals of the estimated `fields`.
+MaybeLocal<Object> IntervalsObject(Local<Context> context, absl::Span<const SeedField> fields) {
+  v8::Isolate* isolate = context->GetIsolate();
+  ObjectBuilder intervals(context);
+  for (const SeedField& field : fields) {
+    std::vector<Local<Value>> bounds = {v8::Number::New(isolate, field.estimate->Low()),
+                                        v8::Number::New(isolate, field.estimate->High())};
+    intervals.Set(field.name, Local<Value>(NewArray(isolate, bounds)));
+  }
+  return intervals.Build();
+}
+
 // One entry of either kind: location and amount, the seed's size fields, then what both kinds
 // add (retainers, unreferenced bytes, hint; the heap's views after a heap check). The arrays
 // come first, so that nothing more is made once a value has failed.
 MaybeLocal<Object> EntryObject(Local<Context> context, const LeakEntry& leak,
                                absl::Span<const SeedField> seed_fields, const FrameTable& frames,
-                               const StackTree& stacks) {
+                               const StackTree& stacks, bool sampled) {
   Local<v8::Array> retainers;
   if (!ArrayOf(context, leak.retainers, [&](const Retainer& retainer) {
          return RetainerObject(context, retainer, frames, stacks);
@@ -104,14 +116,20 @@ MaybeLocal<Object> EntryObject(Local<Context> context, const LeakEntry& leak,
   }
   if (leak.heap_views) entry.Set("heapViews", heap_views);
   AddHistory(context, leak, entry);
+  if (sampled) {
+    std::vector<SeedField> estimated = {{"amount", 0, &leak.amount_estimate}};
+    estimated.insert(estimated.end(), seed_fields.begin(), seed_fields.end());
+    estimated.push_back({"unreferencedBytes", 0, &leak.unreferenced_estimate});
+    entry.Set("interval95", IntervalsObject(context, estimated));
+  }
   return entry.Build();
 }
 
 template <typename Leak>
 MaybeLocal<v8::Array> Entries(Local<Context> context, const std::vector<Leak>& leaks,
-                              const FrameTable& frames, const StackTree& stacks) {
+                              const FrameTable& frames, const StackTree& stacks, bool sampled) {
   return ArrayOf(context, leaks, [&](const Leak& leak) {
-    return EntryObject(context, leak, leak.SeedFields(), frames, stacks);
+    return EntryObject(context, leak, leak.SeedFields(), frames, stacks, sampled);
   });
 }
 
@@ -122,8 +140,9 @@ MaybeLocal<Object> AnalysisObject(Local<Context> context, const LeakOverview& ov
                                   const ReportSettings* report) {
   Local<v8::Array> big;
   Local<v8::Array> slab;
-  if (!Entries(context, overview.big_buffer_leaks, frames, stacks).ToLocal(&big) ||
-      !Entries(context, overview.slab_leaks, frames, stacks).ToLocal(&slab)) {
+  if (!Entries(context, overview.big_buffer_leaks, frames, stacks, overview.sampled)
+           .ToLocal(&big) ||
+      !Entries(context, overview.slab_leaks, frames, stacks, overview.sampled).ToLocal(&slab)) {
     return {};
   }
   ObjectBuilder result(context);
@@ -133,6 +152,15 @@ MaybeLocal<Object> AnalysisObject(Local<Context> context, const LeakOverview& ov
       .SetNumber("totalSlabLeaks", overview.total_slab_leaks)
       .SetNumber("totalUnreferencedBytes", overview.total_unreferenced_bytes)
       .SetString("text", FormatOverview(overview, frames, stacks, TextOptionsOfFlags()));
+  if (overview.sampled) {
+    result.SetNumber("sampleIntervalBytes", Session::settings().sample_interval)
+        .Set("interval95",
+             IntervalsObject(context,
+                             {{"totalBigBufferLeaks", 0, &overview.total_big_buffer_estimate},
+                              {"totalSlabLeaks", 0, &overview.total_slab_estimate},
+                              {"totalUnreferencedBytes", 0,
+                               &overview.total_unreferenced_estimate}}));
+  }
   if (report != nullptr) {
     result.SetString("json", FormatJson(overview, frames, stacks, *report))
         .SetBoolean("overBudget", CheckBudgets(overview, report->budgets).exceeded());

@@ -18,6 +18,7 @@
 #include "tracker/core/tracker.h"
 #include "tracker/v8/serialized_errors.h"
 #include "tracker/v8/settings.h"
+#include "tracker/v8/store_sampling.h"
 
 #include "v8.h"
 
@@ -51,7 +52,11 @@ class Session {
 
   // Turns tracking on (idempotent); started_nanos() is when the first call did.
   void Start() {
-    if (!tracking()) started_nanos_ = clock_.NowNanos();
+    if (!tracking()) {
+      started_nanos_ = clock_.NowNanos();
+      sampling_ = std::make_unique<StoreSampling>(settings().sample_interval,
+                                                  settings().sample_seed, thread_id_);
+    }
     tracking_.store(true, std::memory_order_release);
   }
   bool tracking() const { return tracking_.load(std::memory_order_acquire); }
@@ -63,7 +68,6 @@ class Session {
   // call. Set by the wrappers (wrappers.h) around each call, read by the allocator.
   struct BufferCall {
     bool active = false;
-    bool tracked = false;    // false: left out by sampling
     uint32_t level = 0;      // calls in their own right enclosing this one
     // Whether the call can run user code (a getter of an object argument, a valueOf): if not,
     // everything running inside it is Node's, and no frame needs checking.
@@ -75,12 +79,13 @@ class Session {
   const BufferCall& current_call() const { return current_call_; }
   BufferCall& current_call() { return current_call_; }
   void set_current_call(const BufferCall& call) { current_call_ = call; }
-  // --slab-hunter-sample-rate=N: whether the Buffer call starting now is the one in N tracked.
-  bool SampleNextCall() {
-    if (--calls_until_sample_ > 0) return false;
-    calls_until_sample_ = settings().sample_rate;
-    return true;
-  }
+  // Which stores are tracked (all unless sampling); made by Start(), so never null while
+  // tracking.
+  StoreSampling& sampling() { return *sampling_; }
+  // Bumped for each store the allocator leaves pending for a Buffer call's view (isolate
+  // thread): a call whose view is not tracked resolves the stores it made only if this moved.
+  uint64_t pending_stores_made() const { return pending_stores_made_; }
+  void NotePendingStore() { ++pending_stores_made_; }
 
   // The process's, set from the flags before any isolate runs JS; read-only afterwards.
   static HuntSettings& settings();
@@ -169,7 +174,8 @@ class Session {
   std::atomic<bool> tracking_{false};
   int64_t started_nanos_ = 0;
   BufferCall current_call_;
-  int calls_until_sample_ = 1;
+  std::unique_ptr<StoreSampling> sampling_;
+  uint64_t pending_stores_made_ = 0;
   std::unique_ptr<ViewRegistry> views_;
   std::unique_ptr<BufferApiWrappers> wrappers_;
   IsolateCaches caches_;

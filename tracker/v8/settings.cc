@@ -77,7 +77,8 @@ int ReportSignalNumber(std::string_view name) {
 // The flags that take no value.
 bool IsSwitch(std::string_view name) {
   return name == kFlagPrefix || name == "--slab-hunter-verify-stacks" ||
-         name == "--slab-hunter-verify-heap" || name == "--slab-hunter-show-internals";
+         name == "--slab-hunter-verify-heap" || name == "--slab-hunter-show-internals" ||
+         name == "--slab-hunter-sample";
 }
 
 }  // namespace
@@ -115,6 +116,9 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
     if (name == "--slab-hunter-verify-stacks") settings->verify_stack_cache = true;
     if (name == "--slab-hunter-verify-heap") settings->verify_heap = true;
     if (name == "--slab-hunter-show-internals") settings->show_internals = true;
+    if (name == "--slab-hunter-sample" && settings->sample_interval == 0) {
+      settings->sample_interval = kDefaultSampleInterval;
+    }
     return std::nullopt;
   }
   if (!value) return std::string(name) + ": missing value";
@@ -135,13 +139,19 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
       return Invalid(name, text, "a whole number of frames from 1 to 64");
     }
     settings->stack_depth = depth;
-  } else if (name == "--slab-hunter-sample-rate") {
-    int rate = 0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), rate);
-    if (result.ec != std::errc() || result.ptr != text.data() + text.size() || rate < 1) {
-      return Invalid(name, text, "a whole number >= 1: track one Buffer call in that many");
+  } else if (name == "--slab-hunter-sample-bytes") {
+    const auto bytes = ParseByteSize(text);
+    if (!bytes || *bytes < 1) {
+      return Invalid(name, text, "a mean sampling interval in bytes >= 1, e.g. 256KiB, 1MB");
     }
-    settings->sample_rate = rate;
+    settings->sample_interval = *bytes;
+  } else if (name == "--slab-hunter-sample-seed") {
+    uint64_t seed = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (result.ec != std::errc() || result.ptr != text.data() + text.size()) {
+      return Invalid(name, text, "a whole number from 0 to 18446744073709551615");
+    }
+    settings->sample_seed = seed;
   } else if (name == "--slab-hunter-interval") {
     const auto ms = ParseNumber(text);
     if (!ms || *ms < 1 || *ms > kMaxIntervalMs) {
@@ -179,6 +189,10 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
     if (!bytes) return Invalid(name, text, "a size in bytes, e.g. 50000, 64KiB, 1MB");
     (name == "--slab-hunter-fail-on-big" ? settings->fail_on_big : settings->fail_on_slab) =
         *bytes;
+  } else if (name == "--slab-hunter-sample-rate") {
+    return std::string(name) +
+           ": gone: sampling is by bytes now, --slab-hunter-sample or "
+           "--slab-hunter-sample-bytes=<mean interval>";
   } else {
     return std::string(name) + ": unknown option";
   }

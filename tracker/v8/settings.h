@@ -3,6 +3,7 @@
 #ifndef SLAB_HUNTER_TRACKER_V8_SETTINGS_H_
 #define SLAB_HUNTER_TRACKER_V8_SETTINGS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,9 +34,15 @@ struct HuntSettings {
   bool verify_stack_cache = false;
   // Adds to the end-of-run JSON report the views a heap snapshot finds (costs a snapshot).
   bool verify_heap = false;
-  // Track one Buffer call in this many (1: every call). The others run untouched.
-  int sample_rate = 1;
+  // Byte-weighted sampling (core/sampling.h): the mean interval in bytes; 0: every store and
+  // view is tracked.
+  double sample_interval = 0;
+  // The sampler's seed (--slab-hunter-sample-seed); unset: a random one per run.
+  std::optional<uint64_t> sample_seed;
 };
+
+// --slab-hunter-sample's mean interval: see README, "Exact or sampled".
+inline constexpr double kDefaultSampleInterval = 256 * 1024;
 
 // The exit status of a run whose leaks are over budget (Node itself never uses it).
 inline constexpr int kBudgetExceededExitCode = 66;

@@ -98,6 +98,8 @@ class LeakOverview {
   #totalBigBufferLeaks;
   #totalSlabLeaks;
   #totalUnreferencedBytes;
+  #interval95;
+  #sampleIntervalBytes;
 
   constructor(analysis) {
     // The seed's documentation calls a big entry's total `totalSize`, its code
@@ -116,6 +118,19 @@ class LeakOverview {
     this.#totalBigBufferLeaks = analysis.totalBigBufferLeaks;
     this.#totalSlabLeaks = analysis.totalSlabLeaks;
     this.#totalUnreferencedBytes = analysis.totalUnreferencedBytes;
+    this.#interval95 = analysis.interval95 ?? null;
+    this.#sampleIntervalBytes = analysis.sampleIntervalBytes ?? null;
+  }
+
+  // Sampled (--slab-hunter-sample-bytes): the mean interval, and the totals' 95% confidence
+  // intervals ({ totalBigBufferLeaks: [low, high], ... }); every entry then has its own
+  // `interval95`. Null when every Buffer is tracked.
+  get sampleIntervalBytes() {
+    return this.#sampleIntervalBytes;
+  }
+
+  get interval95() {
+    return this.#interval95;
   }
 
   get totalBigBufferLeaks() {

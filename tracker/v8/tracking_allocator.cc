@@ -30,7 +30,10 @@ void* TrackingAllocator::AllocateUninitialized(size_t length) {
 void TrackingAllocator::Free(void* data, size_t length) {
   // May run on a V8 worker thread (the ArrayBufferSweeper): the tracker locks, nothing here
   // touches V8.
-  if (data != nullptr && session_.tracking()) session_.tracker().OnStoreFreed(data);
+  if (data != nullptr && session_.tracking()) {
+    session_.sampling().OnStoreFreed(data);
+    session_.tracker().OnStoreFreed(data);
+  }
   node_allocator_->Free(data, length);
 }
 
@@ -42,14 +45,24 @@ void TrackingAllocator::Record(void* data, size_t length) {
   const Session::BufferCall* call = on_isolate_thread ? &session_.current_call() : nullptr;
   if (call != nullptr && call->active &&
       (!call->may_run_user_code || InBufferInternals(isolate))) {
-    // Node's Buffer code made it for the call. A tracked call's view, made right after, gives
-    // it its location and kind; a sampled-out call's store is left unlocated.
-    if (call->tracked) {
+    // Node's Buffer code made it for the call. The call's view, made right after, gives it its
+    // location and kind.
+    const ByteSampler::Decision decision = session_.sampling().ForNewStore(data, length);
+    if (decision.sampled) {
       session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kPendingCall, kNoStack,
-                                          call->level);
+                                          call->level, decision.weight);
+      session_.NotePendingStore();
     } else {
       session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kNotSampled, kNoStack);
     }
+    return;
+  }
+  // Other threads' stores are all tracked: sampling is the isolate thread's.
+  const ByteSampler::Decision decision =
+      on_isolate_thread ? session_.sampling().ForNewStore(data, length) : ByteSampler::Decision{
+                                                                             true, 1};
+  if (!decision.sampled) {
+    session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kNotSampled, kNoStack);
     return;
   }
   // Outside Buffer calls, or user code run inside one: located by its own stack.
@@ -62,7 +75,8 @@ void TrackingAllocator::Record(void* data, size_t length) {
     stack = CaptureStack(isolate, session_);
     capturing = false;
   }
-  session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kOther, stack);
+  session_.tracker().OnStoreAllocated(data, length, StoreOrigin::kOther, stack, 0,
+                                      decision.weight);
 }
 
 }  // namespace slab_hunter

@@ -49,8 +49,9 @@ ViewRegistry::~ViewRegistry() {
 }
 
 void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api,
-                         uint32_t call_level, bool may_own_store) {
+                         uint32_t call_level, bool may_own_store, float store_sample_weight) {
   NewView created;
+  created.store_sample_weight = store_sample_weight;
   created.call_level = call_level;
   created.may_own_store = may_own_store;
   created.offset = view->ByteOffset();
@@ -69,7 +70,16 @@ void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, V
   views_[id].Reset(isolate, view);
   views_[id].SetWeak(IdParameter(id), &OnViewCollected, v8::WeakCallbackType::kParameter);
 
-  if (store.id == kNoStore) return;
+  if (store.id != kNoStore) Watch(isolate, buffer, store);
+}
+
+void ViewRegistry::LeaveOutStore(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer) {
+  Watch(isolate, buffer,
+        session_.tracker().OnStoreSeenUnsampled(buffer->Data(), buffer->ByteLength()));
+}
+
+void ViewRegistry::Watch(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer,
+                         const ViewStore& store) {
   if (store.id >= buffers_.size()) buffers_.resize(store.id + 1);
   WatchedBuffer& watched = buffers_[store.id];
   if (!watched.handle.IsEmpty() && watched.generation == store.generation) return;

@@ -32,8 +32,13 @@ class ViewRegistry {
   // only if it already has one: a typed array whose bytes are still on the JS heap is never
   // made to allocate a backing store.
   // `may_own_store`: see NewView.
+  // `store_sample_weight`: NewView's.
   void Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, ViewApi api,
-             uint32_t call_level, bool may_own_store);
+             uint32_t call_level, bool may_own_store, float store_sample_weight = 1);
+
+  // Records `buffer`'s store, seen first through a view, as left out by sampling, and watches
+  // the ArrayBuffer as it would a tracked one's, so that the record goes with the store.
+  void LeaveOutStore(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer);
 
   // Tells the tracker which views' ArrayBuffers were detached (transferred) since they were
   // made: such a view holds no bytes, and a store first seen through a view (whose free is not
@@ -50,6 +55,8 @@ class ViewRegistry {
   // beyond its handle; the registry is that of the thread's session (Session::Current()).
   static void OnViewCollected(const v8::WeakCallbackInfo<void>& info);
   static void OnBufferCollected(const v8::WeakCallbackInfo<void>& info);
+  // Keeps a weak handle on the ArrayBuffer of a store tracked or left out (once per store).
+  void Watch(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer, const ViewStore& store);
 
   // Indexed by ViewId; the tracker reuses ids of collected views, and so do these slots.
   std::vector<v8::Global<v8::Uint8Array>> views_;

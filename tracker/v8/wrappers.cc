@@ -196,23 +196,45 @@ void BufferApiWrappers::CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>&
   }
   Session::BufferCall call;
   call.active = true;
-  call.tracked = session.SampleNextCall();
   call.level = enclosing.active ? enclosing.level + 1 : 0;
   call.may_run_user_code = MayRunUserCode(info, *wrapped.api);
   call.api = *wrapped.api;
   session.set_current_call(call);
+  const uint64_t pending_before = session.pending_stores_made();
   const bool returned = self.CallOriginal(info, original, info.This()).ToLocal(&result);
   session.set_current_call(enclosing);
-  if (call.tracked) {
-    if (returned && result->IsUint8Array()) {
-      self.views_.Track(isolate, result.As<v8::Uint8Array>(), *wrapped.api, call.level,
-                        MayOwnStore(info, *wrapped.api));
-    } else {
-      session.tracker().OnTrackedCallFailed(call.level);
-    }
+  const bool tracked = returned && result->IsUint8Array() &&
+                       self.TrackIfSampled(isolate, result.As<v8::Uint8Array>(), call,
+                                           MayOwnStore(info, *wrapped.api));
+  // The stores it made that no tracked view claimed: see Tracker::OnTrackedCallFailed.
+  if (!tracked && session.pending_stores_made() != pending_before) {
+    session.tracker().OnTrackedCallFailed(call.level);
   }
   // Otherwise the original's exception is pending, and propagates untouched.
   if (returned) info.GetReturnValue().Set(result);
+}
+
+bool BufferApiWrappers::TrackIfSampled(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view,
+                                       const Session::BufferCall& call, bool may_own_store) {
+  StoreSampling& sampling = session_.sampling();
+  if (!sampling.enabled()) {
+    views_.Track(isolate, view, call.api, call.level, may_own_store);
+    return true;
+  }
+  // HasBuffer first: a view whose bytes are on the JS heap is never made to allocate a store.
+  ByteSampler::Decision decision;
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (view->HasBuffer() && (buffer = view->Buffer())->Data() != nullptr) {
+    bool left_out_first_seen = false;
+    decision = sampling.ForViewStore(session_.tracker(), buffer->Data(), buffer->ByteLength(),
+                                     &left_out_first_seen);
+    if (left_out_first_seen) views_.LeaveOutStore(isolate, buffer);
+  } else {
+    decision = sampling.ForHeapView(view->ByteLength());
+  }
+  if (!decision.sampled) return false;
+  views_.Track(isolate, view, call.api, call.level, may_own_store, decision.weight);
+  return true;
 }
 
 void BufferApiWrappers::CallToString(const v8::FunctionCallbackInfo<v8::Value>& info) {

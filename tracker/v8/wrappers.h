@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tracker/core/records.h"
+#include "tracker/v8/session.h"
 #include "v8.h"
 
 namespace slab_hunter {
@@ -50,6 +51,10 @@ class BufferApiWrappers {
   struct Wrapped;
   static void CallBufferApi(const v8::FunctionCallbackInfo<v8::Value>& info);
   static void CallToString(const v8::FunctionCallbackInfo<v8::Value>& info);
+  // Tracks the view `call` returned if its store is sampled (all are, unless sampling);
+  // returns whether it did.
+  bool TrackIfSampled(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view,
+                      const Session::BufferCall& call, bool may_own_store);
   // Calls the original as `info` called its stand-in.
   v8::MaybeLocal<v8::Value> CallOriginal(const v8::FunctionCallbackInfo<v8::Value>& info,
                                          v8::Local<v8::Function> original,
