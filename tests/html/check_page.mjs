@@ -6,6 +6,7 @@
 //          <a clean run's page> <packet line> <header line> <cache line>
 //          <the page of a run that frees its packet log before it ends>
 //          <the page of two runs' reports merged (--slab-hunter-merge)>
+//          <the fixture's page sampled at a 16 KiB mean interval (--slab-hunter-sample-bytes)>
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const [output_dir, fixturePage, noTimelinePage, cleanPage, packetLine, headerLine, cacheLine, freedPage,
-       mergedPage] = process.argv.slice(2);
+       mergedPage, sampledPage] = process.argv.slice(2);
 const urlOf = (path) => pathToFileURL(resolve(path)).href;
 const packet = `fixture.js:${packetLine}`;
 const header = `fixture.js:${headerLine}`;
@@ -228,6 +229,23 @@ try {
     assert.deepEqual(await widths(), [{ [packet]: 1.5, [cache]: 3 }, { [packet]: 1.5, [cache]: 3 }]);
   });
   await page.screenshot({ path: join(output_dir, 'report-merged-1280x800.png'), fullPage: true });
+
+  url = urlOf(sampledPage);
+  await page.goto(url, { waitUntil: 'load' });
+  await check('sampled: the headline says so, and every figure has its 95% interval', async () => {
+    assert.match(await page.textContent('#headline'),
+                 /; estimated from a sample \(mean sampling interval 16.4 kB\)\.$/);
+    const rows = await page.$$eval('#entries tr.entry', (trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('td.numeric')].slice(0, 2).map((td) => td.textContent)));
+    assert.ok(rows.length > 0);
+    for (const [bytes, amount] of rows) {
+      assert.match(bytes, /^[\d.]+ [kM]?B95%: [\d.]+ [kM]?B to [\d.]+ [kM]?B$/, bytes);
+      assert.match(amount, /^\d+95%: \d+ to \d+$/, amount);
+    }
+    const totals = await page.$$eval('#totals .interval', (notes) => notes.map((note) => note.textContent));
+    assert.equal(totals.length, 3, totals.join('\n'));
+  });
+  await page.screenshot({ path: join(output_dir, 'report-sampled-1280x800.png'), fullPage: true });
 
   await check('no console errors, page errors or requests on any page', async () => {
     assert.deepEqual(problems, []);

@@ -47,6 +47,8 @@ report fixture --slab-hunter-timeline=100 "$app/fixture.js"
 report no-timeline --slab-hunter-timeline=0 "$app/fixture.js"
 report clean -e 'Buffer.alloc(64 * 1024)'
 report freed --slab-hunter-timeline=100 "$app/fixture.js" free
+report sampled --slab-hunter-timeline=100 --slab-hunter-sample-bytes=16KiB --slab-hunter-sample-seed=2 \
+  "$app/fixture.js"
 # Two processes at once, each its own JSON report, merged into one page.
 for i in 1 2; do
   "$binary" --slab-hunter-leak-cutoff=0 --slab-hunter-timeline=100 \
@@ -57,4 +59,5 @@ wait
 
 mkdir -p "$output"
 node "$deps/check_page.mjs" "$output" "$work/fixture.html" "$work/no-timeline.html" "$work/clean.html" \
-  "$(line_of packet)" "$(line_of header)" "$(line_of cache)" "$work/freed.html" "$work/merged.html"
+  "$(line_of packet)" "$(line_of header)" "$(line_of cache)" "$work/freed.html" "$work/merged.html" \
+  "$work/sampled.html"

@@ -74,7 +74,7 @@ function renderAnswer(model, container) {
     const held = (kind) => own.filter((entry) => entry.kind === kind)
       .reduce((sum, entry) => sum + entry.bytes, 0);
     const sampled = model.sampleIntervalBytes != null
-      ? `; estimated from a sample (one store per ${formatBytes(model.sampleIntervalBytes)} on average)` : '';
+      ? `; estimated from a sample (mean sampling interval ${formatBytes(model.sampleIntervalBytes)})` : '';
     headline.textContent = `${sites} memory the program may not need (big buffers ` +
       `${formatBytes(held('bigBuffer'))}, slab retainers ${formatBytes(held('slab'))}); ${growth}${sampled}.`;
   }
