@@ -71,12 +71,13 @@ function server() {
   const handlers = [];
   for (let i = 0; i < kHandlers; i++) {
     const bodySize = 32 + random(480);
-    const make = ['Buffer.allocUnsafe(' + bodySize + ')', 'Buffer.alloc(' + bodySize + ')',
+    const make = [`Buffer.allocUnsafe(${bodySize})`, `Buffer.alloc(${bodySize})`,
                   'Buffer.from(request.text)'][i % 3];
     handlers.push(`(function handler${i}(request, helpers) { ` +
                   `const body = ${make}; body.write(request.text, 0, 'latin1'); ` +
                   `const field = helpers.field(body, ${i % 16}); ` +
-                  `return ${i % 4 === 0 ? 'helpers.reply(field, request.id)' : 'body.subarray(0, ' + (8 + (i % 24)) + ')'}; })`);
+                  `return ${i % 4 === 0 ? 'helpers.reply(field, request.id)'
+                                        : `body.subarray(0, ${8 + (i % 24)})`}; })`);
   }
   const table = require('node:vm').runInThisContext(`[\n${handlers.join(',\n')}\n]`,
                                                      { filename: 'server-handlers.js' });
@@ -89,7 +90,8 @@ function server() {
       return Buffer.concat([head, field]);
     },
   };
-  const requests = Array.from({ length: 64 }, (_, id) => ({ id, text: `GET /item/${id} `.repeat(1 + (id % 8)) }));
+  const requests = Array.from({ length: 64 },
+                              (_, id) => ({ id, text: `GET /item/${id} `.repeat(1 + (id % 8)) }));
   const start = now();
   for (let i = 0; i < 200000; i++) {
     const reply = table[i % kHandlers](requests[i % requests.length], helpers);
