@@ -213,7 +213,7 @@ for (const note of notes) console.log(`not measured: ${note}`);
 
 // Each target: met, or its gap (how far from the target, and that as a share of the target).
 const kDecimals = { 'x': 2, ' ms': 1, ' B': 0 };
-const withUnit = (value, unit) => `${value.toFixed(kDecimals[unit])}${unit}`;
+const withUnit = (value, unit, decimals = kDecimals[unit]) => `${value.toFixed(decimals)}${unit}`;
 console.log('');
 for (const { key, row, limit, unit, better = 'lower' } of kTargets) {
   const value = measured[key];
@@ -226,9 +226,13 @@ for (const { key, row, limit, unit, better = 'lower' } of kTargets) {
   if (gap <= 0) {
     console.log(`met  ${row}: ${withUnit(value, unit)} (${target})`);
   } else {
-    const share = `${((gap / limit) * 100).toFixed(0)}% ${better === 'lower' ? 'over' : 'short'}`;
-    const gapText = `gap ${withUnit(gap, unit)}, ${share}`;
-    console.log(`GAP  ${row}: ${withUnit(value, unit)} (${target}; ${gapText})`);
+    const percent = (gap / limit) * 100;
+    const share = `${percent.toFixed(percent < 1 ? 1 : 0)}% ${better === 'lower' ? 'over' : 'short'}`;
+    // More decimals for a gap too small to show at the usual ones (1.0213x against 1.02x).
+    let decimals = kDecimals[unit];
+    while (Number(gap.toFixed(decimals)) === 0 && decimals < 4) decimals++;
+    const gapText = `gap ${withUnit(gap, unit, decimals)}, ${share}`;
+    console.log(`GAP  ${row}: ${withUnit(value, unit, decimals)} (${target}; ${gapText})`);
   }
 }
 const seconds = Math.round((Date.now() - startedAt) / 1000);
