@@ -1,7 +1,8 @@
 'use strict';
 
 // One benchmark workload in one mode, timed from inside: prints {ms, ...} as JSON.
-// Usage: BINARY workloads.js <alloc|stream|report|memory|pause<MB>> <untracked|ours|seed> [seed path]
+// Usage: BINARY workloads.js <alloc|mixed|server|stream|report<views>|memory|pause<MB>>
+//                            <untracked|ours|seed> [seed path]
 // The tracker (ours or the seed) is set up before the timed part; what is timed is the
 // program's own work, so the ratios are the cost a tracked program pays.
 
@@ -23,6 +24,78 @@ function alloc() {
     const buf = Buffer.allocUnsafe(i % 10 === 0 ? 8000 : 64);
     buf[0] = i & 0xff;
     if (i % 100 === 0) kept.push(buf);
+  }
+  print({ ms: now() - start });
+}
+
+// A deterministic pseudo-random sequence (a 32-bit LCG, Numerical Recipes' constants), so that
+// every run and every mode makes the same calls.
+function lcg(seed) {
+  let state = seed >>> 0;
+  return (bound) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return Math.floor((state / 0x100000000) * bound);
+  };
+}
+
+// (m) Mixed sizes: mostly small Buffers of 1-512 bytes from Buffer.allocUnsafe, Buffer.from(string)
+// and Buffer.alloc, and one in 200 of 16-256 KiB; 1% kept.
+function mixed() {
+  const random = lcg(11);
+  const strings = Array.from({ length: 64 }, (_, i) => 'x'.repeat(1 + random(512)) + i);
+  const start = now();
+  for (let i = 0; i < 200000; i++) {
+    let buf;
+    if (random(200) === 0) {
+      const size = (16 + random(241)) * 1024;
+      buf = random(2) === 0 ? Buffer.allocUnsafe(size) : Buffer.alloc(size);
+    } else {
+      const kind = random(3);
+      if (kind === 0) buf = Buffer.allocUnsafe(1 + random(512));
+      else if (kind === 1) buf = Buffer.from(strings[random(strings.length)]);
+      else buf = Buffer.alloc(1 + random(512));
+    }
+    buf[0] = i & 0xff;
+    if (i % 100 === 0) kept.push(buf);
+  }
+  print({ ms: now() - start });
+}
+
+// (s) Server-like: 300 request handlers, each its own function at its own line of one generated
+// script, allocating and slicing Buffers as a handler parsing a request and building a reply
+// would, through shared helpers (so sites repeat under distinct call paths), called round-robin;
+// one reply in 101 kept.
+const kHandlers = 300;
+function server() {
+  const random = lcg(7);
+  const handlers = [];
+  for (let i = 0; i < kHandlers; i++) {
+    const bodySize = 32 + random(480);
+    const make = [`Buffer.allocUnsafe(${bodySize})`, `Buffer.alloc(${bodySize})`,
+                  'Buffer.from(request.text)'][i % 3];
+    handlers.push(`(function handler${i}(request, helpers) { ` +
+                  `const body = ${make}; body.write(request.text, 0, 'latin1'); ` +
+                  `const field = helpers.field(body, ${i % 16}); ` +
+                  `return ${i % 4 === 0 ? 'helpers.reply(field, request.id)'
+                                        : `body.subarray(0, ${8 + (i % 24)})`}; })`);
+  }
+  const table = require('node:vm').runInThisContext(`[\n${handlers.join(',\n')}\n]`,
+                                                     { filename: 'server-handlers.js' });
+  const helpers = {
+    field: (body, index) => body.subarray(index, index + 8),
+    reply: (field, id) => {
+      const head = Buffer.allocUnsafe(12);
+      head.writeUInt32BE(id, 0);
+      head.writeUInt32BE(field.length, 4);
+      return Buffer.concat([head, field]);
+    },
+  };
+  const requests = Array.from({ length: 64 },
+                              (_, id) => ({ id, text: `GET /item/${id} `.repeat(1 + (id % 8)) }));
+  const start = now();
+  for (let i = 0; i < 200000; i++) {
+    const reply = table[i % kHandlers](requests[i % requests.length], helpers);
+    if (i % 101 === 0) kept.push(reply);  // 101: prime to 300, so every handler has replies kept
   }
   print({ ms: now() - start });
 }
@@ -71,9 +144,9 @@ function stream() {
   });
 }
 
-// (c) Report cost: getLeakStats() with 100,000 live tracked views (median of 5 calls).
-function report() {
-  for (let i = 0; i < 100000; i++) kept.push(Buffer.allocUnsafe(16));
+// (c) Report cost: getLeakStats() with <views> live tracked views (median of 5 calls).
+function report(views) {
+  for (let i = 0; i < views; i++) kept.push(Buffer.allocUnsafe(16));
   setTimeout(() => {  // the seed tags a buffer only once its own timer has fired
     const times = [];
     let entries = 0;
@@ -124,5 +197,6 @@ function memory() {
   }, 50);
 }
 
-if (workload.startsWith('pause')) pause(Number(workload.slice('pause'.length)));
-else ({ alloc, stream, report, memory })[workload]();
+const sized = /^(pause|report)(\d+)$/.exec(workload);
+if (sized) ({ pause, report })[sized[1]](Number(sized[2]));
+else ({ alloc, mixed, server, stream, memory })[workload]();
