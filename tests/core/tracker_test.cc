@@ -362,5 +362,24 @@ TEST_F(TrackerTest, ViewCreationTimeKeepsNanoseconds) {
   EXPECT_EQ(FindView(tracker_.TakeSnapshot(), view)->record.created_nanos, 1'000'000 + 1234567);
 }
 
+// Views collected in a batch (a sweep of cleared handles) are retired as one by one would be:
+// their store's count drops, and a freed store's slot is given back once none names it.
+TEST_F(TrackerTest, ViewsCollectedTogetherReleaseTheirStore) {
+  tracker_.OnStoreAllocated(Addr(0x1000), 8192, StoreOrigin::kPendingCall, kNoStack);
+  const ViewId first = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 0, 10, kStackA));
+  const ViewId second = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 10, 10, kStackB));
+  const ViewId kept = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 20, 10, kStackB));
+  tracker_.OnStoreFreed(Addr(0x1000));
+  const std::vector<ViewId> collected = {first, second, first};  // a repeat is ignored
+  tracker_.OnViewsCollected(collected);
+  EXPECT_EQ(tracker_.live_view_count(), 1u);
+  tracker_.OnViewCollected(kept);
+  EXPECT_EQ(tracker_.live_view_count(), 0u);
+  // The freed store's slot was given back: the next store reuses id and view ids alike.
+  tracker_.OnStoreAllocated(Addr(0x2000), 100, StoreOrigin::kOther, kStackA);
+  EXPECT_EQ(tracker_.TakeSnapshot().stores.at(0).id, 0u);
+  EXPECT_EQ(tracker_.OnViewCreated(ViewOf(Addr(0x2000), 100, 0, 100, kStackA)), kept);
+}
+
 }  // namespace
 }  // namespace slab_hunter

@@ -235,6 +235,15 @@ void Tracker::OnTrackedCallFailed(uint32_t call_level) {
 
 void Tracker::OnViewCollected(ViewId id) {
   std::lock_guard<std::mutex> lock(mu_);
+  ViewCollectedLocked(id);
+}
+
+void Tracker::OnViewsCollected(absl::Span<const ViewId> ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ViewId id : ids) ViewCollectedLocked(id);
+}
+
+void Tracker::ViewCollectedLocked(ViewId id) {
   // GC callbacks can outlive a reset; a stale or repeated id must not free a slot twice.
   if (id >= views_.size() || !view_live_[id]) return;
   view_live_[id] = false;

@@ -96,6 +96,8 @@ class Tracker {
   ViewId OnViewCreated(const NewView& view, ViewStore* store_out = nullptr);
   // The view was garbage-collected.
   void OnViewCollected(ViewId id);
+  // Views found collected together (a sweep of handles V8 cleared), under one lock.
+  void OnViewsCollected(absl::Span<const ViewId> ids);
   // The view's ArrayBuffer was detached (transferred): the view holds no bytes any more.
   void OnViewDetached(ViewId id);
   // The tracked call at `call_level` threw (or returned no Buffer): the stores it made, still
@@ -152,6 +154,7 @@ class Tracker {
   ViewRecord ViewRecordLocked(ViewId id) const;
   // The view no longer names its store; the store's slot is released if nothing else needs it.
   void DropViewStoreLocked(StoredView& view);
+  void ViewCollectedLocked(ViewId id);
   // Calls visit(id) for, and forgets, every pending store of the call at `call_level` (and of
   // deeper calls, which have all ended by then).
   template <typename Visit>

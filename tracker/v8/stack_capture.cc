@@ -10,6 +10,7 @@
 #include "absl/types/span.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/v8_values.h"
+#include "tracker/v8/view_registry.h"
 #include "v8.h"
 
 namespace slab_hunter {
@@ -113,6 +114,8 @@ bool IsBufferInternalScript(const char* name, size_t length) {
 }
 
 void ReclaimUnusedStacks(Session& session) {
+  // Collected views not yet swept would keep their stacks.
+  if (ViewRegistry* views = session.views_if_made()) views->SweepCollectedViews();
   size_t records_in_use = 0;
   Timeline* const timeline = session.timeline();
   session.tracker().RewriteStacksInUse([&](absl::Span<StackId* const> in_use) {
