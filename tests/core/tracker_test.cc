@@ -323,5 +323,63 @@ TEST_F(TrackerTest, RewriteStacksInUseVisitsLiveRecordsOnlyAndKeepsTheirRewrite)
   EXPECT_EQ(FindStore(tracker_.TakeSnapshot(), 0x3000)->record.stack, kStackA);
 }
 
+// Offsets and lengths past 4 GiB (Node 24 makes Buffers that large) are kept exactly, and a
+// reused view slot does not inherit them.
+TEST_F(TrackerTest, ViewsPastFourGibKeepTheirOffsetAndLength) {
+  constexpr size_t kFiveGib = size_t{5} << 30;
+  const ViewId wide = tracker_.OnViewCreated(
+      ViewOf(Addr(0x1000), 2 * kFiveGib, kFiveGib + 3, kFiveGib - 1, kStackA, ViewApi::kFrom));
+  const ViewId narrow = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 2 * kFiveGib, 7, 9, kStackB));
+  Snapshot snapshot = tracker_.TakeSnapshot();
+  ASSERT_TRUE(FindView(snapshot, wide).has_value());
+  EXPECT_EQ(FindView(snapshot, wide)->record.offset, kFiveGib + 3);
+  EXPECT_EQ(FindView(snapshot, wide)->record.length, kFiveGib - 1);
+  EXPECT_EQ(FindView(snapshot, wide)->record.api, ViewApi::kFrom);
+  EXPECT_EQ(FindView(snapshot, narrow)->record.offset, 7u);
+  EXPECT_EQ(FindView(snapshot, narrow)->record.length, 9u);
+
+  tracker_.OnViewCollected(wide);
+  const ViewId reused = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 2 * kFiveGib, 1, 2, kStackB));
+  ASSERT_EQ(reused, wide);
+  snapshot = tracker_.TakeSnapshot();
+  EXPECT_EQ(FindView(snapshot, reused)->record.offset, 1u);
+  EXPECT_EQ(FindView(snapshot, reused)->record.length, 2u);
+
+  // An offset alone past 4 GiB, then detached: the view holds nothing.
+  const ViewId far = tracker_.OnViewCreated(
+      ViewOf(Addr(0x1000), 2 * kFiveGib, kFiveGib, 16, kStackA));
+  EXPECT_EQ(FindView(tracker_.TakeSnapshot(), far)->record.offset, kFiveGib);
+  EXPECT_EQ(FindView(tracker_.TakeSnapshot(), far)->record.length, 16u);
+  tracker_.OnViewDetached(far);
+  EXPECT_EQ(FindView(tracker_.TakeSnapshot(), far)->record.offset, 0u);
+  EXPECT_EQ(FindView(tracker_.TakeSnapshot(), far)->record.length, 0u);
+}
+
+// View times keep their nanoseconds (points and cut-offs compare them).
+TEST_F(TrackerTest, ViewCreationTimeKeepsNanoseconds) {
+  clock_.AdvanceNanos(1234567);
+  const ViewId view = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 0, 10, kStackA));
+  EXPECT_EQ(FindView(tracker_.TakeSnapshot(), view)->record.created_nanos, 1'000'000 + 1234567);
+}
+
+// Views collected in a batch (a sweep of cleared handles) are retired as one by one would be:
+// their store's count drops, and a freed store's slot is given back once none names it.
+TEST_F(TrackerTest, ViewsCollectedTogetherReleaseTheirStore) {
+  tracker_.OnStoreAllocated(Addr(0x1000), 8192, StoreOrigin::kPendingCall, kNoStack);
+  const ViewId first = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 0, 10, kStackA));
+  const ViewId second = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 10, 10, kStackB));
+  const ViewId kept = tracker_.OnViewCreated(ViewOf(Addr(0x1000), 8192, 20, 10, kStackB));
+  tracker_.OnStoreFreed(Addr(0x1000));
+  const std::vector<ViewId> collected = {first, second, first};  // a repeat is ignored
+  tracker_.OnViewsCollected(collected);
+  EXPECT_EQ(tracker_.live_view_count(), 1u);
+  tracker_.OnViewCollected(kept);
+  EXPECT_EQ(tracker_.live_view_count(), 0u);
+  // The freed store's slot was given back: the next store reuses id and view ids alike.
+  tracker_.OnStoreAllocated(Addr(0x2000), 100, StoreOrigin::kOther, kStackA);
+  EXPECT_EQ(tracker_.TakeSnapshot().stores.at(0).id, 0u);
+  EXPECT_EQ(tracker_.OnViewCreated(ViewOf(Addr(0x2000), 100, 0, 100, kStackA)), kept);
+}
+
 }  // namespace
 }  // namespace slab_hunter

@@ -85,6 +85,7 @@ struct StoreRecord {
   bool first_seen_by_view = false;
 };
 
+// A view as snapshots hold it; the tracker keeps its live views in a compact form of this.
 struct ViewRecord {
   StoreId store = kNoStore;
   size_t offset = 0;

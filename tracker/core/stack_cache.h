@@ -1,11 +1,11 @@
 // StackCache: maps the raw frame addresses of a stack sample (cheap to take) to the interned
 // StackId a full capture gave for them (costly), so each call path is captured in full once.
-// The addresses name code and bytecode that the engine may move or free in a garbage
-// collection, so the cache is cleared on every collection (Clear, and the generation), and
+// The addresses name code and bytecode that the engine may move or free in a full garbage
+// collection, so the cache is cleared on every full collection (Clear, and the generation), and
 // whenever the stack tables renumber their stacks (ReclaimStacks).
 // A sample holds the JS frames' code positions only, so two calls it cannot tell apart share an
-// entry and get the stack of the first one captured since the last collection (verified hits
-// count them as mismatches): closures of one function that the engine names apart
+// entry and get the stack of the first one captured since the last full collection (verified
+// hits count them as mismatches): closures of one function that the engine names apart
 // (Object.defineProperty(f, 'name', ...), computed method keys) reached along one call path, and
 // one call site calling through a variable that is Reflect.construct or Reflect.apply (`new F`
 // against `F`). A `new F()` and an `F()` written in the source are two call sites: they differ.
@@ -25,10 +25,10 @@ namespace slab_hunter {
 class StackCache {
  public:
   std::optional<StackId> Find(absl::Span<const uintptr_t> sample) const;
-  // Records `stack` for `sample`, unless a collection happened since `generation` was read
+  // Records `stack` for `sample`, unless a full collection happened since `generation` was read
   // (the sample's addresses may then name other code).
   void Insert(absl::Span<const uintptr_t> sample, StackId stack, uint64_t generation);
-  // A garbage collection is starting, or the stacks were renumbered.
+  // A full garbage collection is starting, or the stacks were renumbered.
   void Clear();
 
   uint64_t generation() const { return generation_; }

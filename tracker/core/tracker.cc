@@ -10,7 +10,42 @@ uintptr_t AddressOf(const void* data) { return reinterpret_cast<uintptr_t>(data)
 
 }  // namespace
 
-Tracker::Tracker(const Clock* clock, StoreSource source) : clock_(clock), source_(source) {}
+Tracker::Tracker(const Clock* clock, StoreSource source)
+    : clock_(clock), source_(source), epoch_nanos_(clock->NowNanos()) {}
+
+void Tracker::StoreViewLocked(ViewId id, const ViewRecord& record) {
+  StoredView& stored = views_[id];
+  stored.store = record.store;
+  stored.stack = record.stack;
+  stored.created_since_epoch = record.created_nanos - epoch_nanos_;
+  stored.api = static_cast<uint64_t>(record.api);
+  const bool wide = record.offset >= StoredView::kWide || record.length >= StoredView::kWide;
+  stored.offset = wide ? StoredView::kWide : static_cast<uint32_t>(record.offset);
+  stored.length = wide ? StoredView::kWide : static_cast<uint32_t>(record.length);
+  if (wide) {
+    wide_views_[id] = {record.offset, record.length};
+  } else if (!wide_views_.empty()) {
+    wide_views_.erase(id);
+  }
+}
+
+ViewRecord Tracker::ViewRecordLocked(ViewId id) const {
+  const StoredView& stored = views_[id];
+  ViewRecord record;
+  record.store = stored.store;
+  record.stack = stored.stack;
+  record.created_nanos = epoch_nanos_ + stored.created_since_epoch;
+  record.api = static_cast<ViewApi>(stored.api);
+  if (stored.offset == StoredView::kWide && stored.length == StoredView::kWide) {
+    const WideView& wide = wide_views_.at(id);
+    record.offset = wide.offset;
+    record.length = wide.length;
+  } else {
+    record.offset = stored.offset;
+    record.length = stored.length;
+  }
+  return record;
+}
 
 StoreId Tracker::NewStoreLocked(const StoreRecord& record) {
   StoreId id;
@@ -176,13 +211,13 @@ ViewId Tracker::OnViewCreated(const NewView& view, ViewStore* store_out) {
   if (!free_views_.empty()) {
     id = free_views_.back();
     free_views_.pop_back();
-    views_[id] = record;
     view_live_[id] = true;
   } else {
     id = static_cast<ViewId>(views_.size());
-    views_.push_back(record);
+    views_.emplace_back();
     view_live_.push_back(true);
   }
+  StoreViewLocked(id, record);
   ++live_views_;
   if (store_out != nullptr) {
     store_out->id = store;
@@ -219,23 +254,36 @@ void Tracker::OnTrackedCallFailed(uint32_t call_level) {
 
 void Tracker::OnViewCollected(ViewId id) {
   std::lock_guard<std::mutex> lock(mu_);
+  ViewCollectedLocked(id);
+}
+
+void Tracker::OnViewsCollected(absl::Span<const ViewId> ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ViewId id : ids) ViewCollectedLocked(id);
+}
+
+void Tracker::ViewCollectedLocked(ViewId id) {
   // GC callbacks can outlive a reset; a stale or repeated id must not free a slot twice.
   if (id >= views_.size() || !view_live_[id]) return;
   view_live_[id] = false;
   free_views_.push_back(id);
   --live_views_;
   DropViewStoreLocked(views_[id]);
+  if (!wide_views_.empty()) wide_views_.erase(id);
 }
 
 void Tracker::OnViewDetached(ViewId id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (id >= views_.size() || !view_live_[id]) return;
+  ViewRecord record = ViewRecordLocked(id);
   DropViewStoreLocked(views_[id]);
-  views_[id].offset = 0;
-  views_[id].length = 0;
+  record.store = kNoStore;
+  record.offset = 0;
+  record.length = 0;
+  StoreViewLocked(id, record);
 }
 
-void Tracker::DropViewStoreLocked(ViewRecord& view) {
+void Tracker::DropViewStoreLocked(StoredView& view) {
   const StoreId store = view.store;
   view.store = kNoStore;
   if (store == kNoStore || store >= stores_.size()) return;
@@ -269,10 +317,10 @@ Snapshot Tracker::TakeSnapshot() const {
   snapshot.views.reserve(live_views_);
   for (ViewId id = 0; id < views_.size(); ++id) {
     if (!view_live_[id]) continue;
-    const ViewRecord& view = views_[id];
+    const StoreId store = views_[id].store;
     // A freed store's views (detached or transferred buffers) retain no memory.
-    if (view.store != kNoStore && !store_live_[view.store]) continue;
-    snapshot.views.push_back({id, view});
+    if (store != kNoStore && !store_live_[store]) continue;
+    snapshot.views.push_back({id, ViewRecordLocked(id)});
   }
   return snapshot;
 }
@@ -298,8 +346,8 @@ void Tracker::TallySites(const AnalysisOptions& options, SiteTally& tally) const
   }
   for (ViewId id = 0; id < views_.size(); ++id) {
     if (!view_live_[id]) continue;
-    const ViewRecord& view = views_[id];
-    if (view.store == kNoStore || !store_live_[view.store]) continue;
+    if (views_[id].store == kNoStore || !store_live_[views_[id].store]) continue;
+    const ViewRecord view = ViewRecordLocked(id);
     const StoreRecord& store = stores_[view.store];
     if (!IsSlabLeak(view, store, now, options)) continue;
     const double bytes = SlabNormalisedBytes(view, store) * store.sample_weight;

@@ -104,6 +104,8 @@ class Tracker {
   ViewStore OnStoreSeenUnsampled(const void* data, size_t size);
   // The view was garbage-collected.
   void OnViewCollected(ViewId id);
+  // Views found collected together (a sweep of handles V8 cleared), under one lock.
+  void OnViewsCollected(absl::Span<const ViewId> ids);
   // The view's ArrayBuffer was detached (transferred): the view holds no bytes any more.
   void OnViewDetached(ViewId id);
   // The tracked call at `call_level` threw (or returned no Buffer): the stores it made, still
@@ -142,8 +144,28 @@ class Tracker {
   // Forgets a store's address and marks it dead; its slot is reused once no view names it.
   void RetireStoreLocked(StoreId id);
   void ReleaseStoreIfUnusedLocked(StoreId id);
+  // A live view as stored: 24 bytes where a ViewRecord takes 40, as programs hold millions.
+  // Offsets and lengths of 4 GiB and more (Node 24 allows such Buffers) read kWide here and
+  // are kept in wide_views_.
+  struct StoredView {
+    static constexpr uint32_t kWide = 0xffffffffu;
+    StoreId store;
+    StackId stack;
+    uint32_t offset;
+    uint32_t length;
+    int64_t created_since_epoch : 56;  // nanoseconds after epoch_nanos_: ~417 days
+    uint64_t api : 8;
+  };
+  static_assert(sizeof(StoredView) == 24);
+  struct WideView {
+    size_t offset;
+    size_t length;
+  };
+  void StoreViewLocked(ViewId id, const ViewRecord& record);
+  ViewRecord ViewRecordLocked(ViewId id) const;
   // The view no longer names its store; the store's slot is released if nothing else needs it.
-  void DropViewStoreLocked(ViewRecord& view);
+  void DropViewStoreLocked(StoredView& view);
+  void ViewCollectedLocked(ViewId id);
   // Calls visit(id) for, and forgets, every pending store of the call at `call_level` (and of
   // deeper calls, which have all ended by then).
   template <typename Visit>
@@ -166,7 +188,9 @@ class Tracker {
     uint32_t call_level;
   };
   std::vector<PendingStore> pending_;
-  std::vector<ViewRecord> views_;
+  const int64_t epoch_nanos_;
+  std::vector<StoredView> views_;
+  absl::flat_hash_map<ViewId, WideView> wide_views_;
   std::vector<bool> view_live_;
   std::vector<ViewId> free_views_;
   size_t live_views_ = 0;

@@ -99,6 +99,7 @@ void Session::TickTimeline(const AnalysisOptions& nodes_own, bool after_full_col
   last_point_nanos_ = clock_.NowNanos();
   timeline_options_.kept_by_node = nodes_own.kept_by_node;
   timeline_options_.serialized_errors = nodes_own.serialized_errors;
+  if (views_ != nullptr) views_->SweepCollectedViews();
   tracker_.TallySites(timeline_options_, tally_);
   timeline_->Add(tally_);
 }

@@ -10,6 +10,7 @@
 #include "absl/types/span.h"
 #include "tracker/v8/session.h"
 #include "tracker/v8/v8_values.h"
+#include "tracker/v8/view_registry.h"
 #include "v8.h"
 
 namespace slab_hunter {
@@ -113,6 +114,8 @@ bool IsBufferInternalScript(const char* name, size_t length) {
 }
 
 void ReclaimUnusedStacks(Session& session) {
+  // Collected views not yet swept would keep their stacks.
+  if (ViewRegistry* views = session.views_if_made()) views->SweepCollectedViews();
   size_t records_in_use = 0;
   Timeline* const timeline = session.timeline();
   session.tracker().RewriteStacksInUse([&](absl::Span<StackId* const> in_use) {
@@ -137,7 +140,11 @@ void ReclaimUnusedStacks(Session& session) {
 }
 
 void InstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
-  isolate->AddGCPrologueCallback(&FlushStackCache, &session, v8::kGCTypeAll);
+  // The cache's addresses are of bytecode arrays and code, which V8 allocates in the old
+  // generation (10.2: old and code space; 13.6: trusted and code space): a scavenge or a minor
+  // mark-sweep never moves or frees them. Only a full mark-compact can (compaction, bytecode
+  // flushing, dead code); incremental marking moves nothing until that final pause.
+  isolate->AddGCPrologueCallback(&FlushStackCache, &session, v8::kGCTypeMarkSweepCompact);
 }
 
 void UninstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
@@ -148,7 +155,7 @@ StackId CaptureStack(v8::Isolate* isolate, Session& session) {
   // Here, before any StackId of this capture exists, renumbering cannot invalidate one.
   if (session.stack_reclaims().Due(session.stacks().size())) ReclaimUnusedStacks(session);
   // A raw sample (under a microsecond) names the call path; the cache maps it to the stack a
-  // full capture gave the first time that path was seen since the last collection.
+  // full capture gave the first time that path was seen since the last full collection.
   void* sample[kMaxSampleFrames];
   v8::SampleInfo info{};
   const size_t wanted = 2 * static_cast<size_t>(session.stack_depth() + kMaxSkippedFrames);

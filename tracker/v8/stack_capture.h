@@ -28,7 +28,7 @@ StackId CaptureStack(v8::Isolate* isolate, Session& session);
 // ReclaimSchedule says so; a report calls it first.
 void ReclaimUnusedStacks(Session& session);
 
-// Clears the session's stack cache at the start of every garbage collection.
+// Clears the session's stack cache at the start of every full (mark-compact) collection.
 void InstallStackCacheFlush(v8::Isolate* isolate, Session& session);
 // Before the session goes while its isolate lives on.
 void UninstallStackCacheFlush(v8::Isolate* isolate, Session& session);

@@ -1,5 +1,6 @@
 #include "tracker/v8/view_registry.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <mutex>
 
@@ -10,6 +11,9 @@
 namespace slab_hunter {
 
 namespace {
+
+// The fewest new slots between two sweeps: a sweep is a pass over every slot.
+constexpr size_t kMinSweepInterval = 4096;
 
 // A weak callback's parameter is the record's id itself, so a handle costs no allocation.
 void* IdParameter(uint32_t id) { return reinterpret_cast<void*>(static_cast<uintptr_t>(id)); }
@@ -39,7 +43,8 @@ ViewRegistry* CurrentRegistry() {
 
 }  // namespace
 
-ViewRegistry::ViewRegistry(Session& session) : session_(session) {
+ViewRegistry::ViewRegistry(Session& session)
+    : sweep_at_slots_(kMinSweepInterval), session_(session) {
   SweepArrayBuffersAtCollection();
 }
 
@@ -64,11 +69,17 @@ void ViewRegistry::Track(v8::Isolate* isolate, v8::Local<v8::Uint8Array> view, V
     created.store_size = buffer->ByteLength();
   }
   created.stack = CaptureStack(isolate, session_);
+  // Before the tracker picks an id: a sweep gives it collected views' ids to reuse.
+  if (views_.size() >= sweep_at_slots_) SweepCollectedViews();
   ViewStore store;
   const ViewId id = session_.tracker().OnViewCreated(created, &store);
-  if (id >= views_.size()) views_.resize(id + 1);
+  if (id >= views_.size()) {
+    views_.resize(id + 1);
+    live_.resize(id + 1);
+  }
   views_[id].Reset(isolate, view);
-  views_[id].SetWeak(IdParameter(id), &OnViewCollected, v8::WeakCallbackType::kParameter);
+  views_[id].SetWeak();
+  live_[id] = true;
 
   if (store.id != kNoStore) Watch(isolate, buffer, store);
 }
@@ -94,7 +105,24 @@ void ViewRegistry::Watch(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer
   watched.generation = store.generation;
 }
 
+void ViewRegistry::SweepCollectedViews() {
+  collected_.clear();
+  size_t live = 0;
+  for (ViewId id = 0; id < views_.size(); ++id) {
+    if (!live_[id]) continue;
+    if (views_[id].IsEmpty()) {
+      live_[id] = false;
+      collected_.push_back(id);
+    } else {
+      ++live;
+    }
+  }
+  if (!collected_.empty()) session_.tracker().OnViewsCollected(collected_);
+  sweep_at_slots_ = views_.size() + std::max(live, kMinSweepInterval);
+}
+
 void ViewRegistry::ForgetDetachedViews(v8::Isolate* isolate) {
+  SweepCollectedViews();
   for (ViewId id = 0; id < views_.size(); ++id) {
     if (views_[id].IsEmpty()) continue;
     v8::HandleScope scope(isolate);
@@ -135,14 +163,6 @@ absl::flat_hash_map<StoreId, v8::Local<v8::ArrayBuffer>> ViewRegistry::BuffersOf
     if (!buffer->WasDetached()) buffers.try_emplace(live.id, buffer);
   }
   return buffers;
-}
-
-void ViewRegistry::OnViewCollected(const v8::WeakCallbackInfo<void>& info) {
-  ViewRegistry* registry = CurrentRegistry();
-  if (registry == nullptr) return;
-  const ViewId id = IdOf(info);
-  registry->views_[id].Reset();
-  registry->session_.tracker().OnViewCollected(id);
 }
 
 void ViewRegistry::OnBufferCollected(const v8::WeakCallbackInfo<void>& info) {

@@ -1,5 +1,6 @@
-// ViewRegistry: one weak v8::Global per tracked Buffer view; when V8 collects one, its record is
-// retired at once. And one per ArrayBuffer those views share, for the heap check to find the
+// ViewRegistry: one weak v8::Global per tracked Buffer view, which V8 just clears when it
+// collects the view (no callback, no lock); the registry retires the records of cleared handles
+// in sweeps, amortised as slots grow and before anything reads the tracker. And one per ArrayBuffer those views share, for the heap check to find the
 // views the hooks cannot see. Stores live until the allocator frees them (tracking makes V8
 // sweep ArrayBuffers at the end of each collection, so that is as soon as the last ArrayBuffer
 // holding them dies, however often they were transferred); only stores first seen through a
@@ -40,7 +41,12 @@ class ViewRegistry {
   // the ArrayBuffer as it would a tracked one's, so that the record goes with the store.
   void LeaveOutStore(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer);
 
-  // Tells the tracker which views' ArrayBuffers were detached (transferred) since they were
+  // Tells the tracker which views V8 has collected since the last sweep. Every reader of the
+  // tracker's views (reports, timeline ticks, stack reclaims) sweeps first, so what it reads is
+  // as if each view had been retired when it was collected.
+  void SweepCollectedViews();
+
+  // Sweeps, then tells the tracker which views' ArrayBuffers were detached (transferred) since they were
   // made: such a view holds no bytes, and a store first seen through a view (whose free is not
   // reported) has left this isolate. V8 says nothing at a detach, so this looks before a report.
   void ForgetDetachedViews(v8::Isolate* isolate);
@@ -51,15 +57,22 @@ class ViewRegistry {
       v8::Isolate* isolate, const Snapshot& snapshot) const;
 
  private:
-  // The weak callback's parameter is the ViewId itself, so a tracked view costs no allocation
-  // beyond its handle; the registry is that of the thread's session (Session::Current()).
-  static void OnViewCollected(const v8::WeakCallbackInfo<void>& info);
+  // The weak callback's parameter is the StoreId itself, so a watched buffer costs no
+  // allocation beyond its handle; the registry is that of the thread's session
+  // (Session::Current()).
   static void OnBufferCollected(const v8::WeakCallbackInfo<void>& info);
   // Keeps a weak handle on the ArrayBuffer of a store tracked or left out (once per store).
   void Watch(v8::Isolate* isolate, v8::Local<v8::ArrayBuffer> buffer, const ViewStore& store);
 
-  // Indexed by ViewId; the tracker reuses ids of collected views, and so do these slots.
+  // Indexed by ViewId; the tracker reuses ids of collected views once swept, and so do these
+  // slots. live_[id]: the tracker holds the view as live (an empty handle there: collected).
   std::vector<v8::Global<v8::Uint8Array>> views_;
+  std::vector<bool> live_;
+  // A sweep runs when this many slots exist: once as many slots have been added since the last
+  // one as views were live after it (at least kMinSweepInterval), so that each sweep's walk over
+  // every slot is paid for by at least as many tracked views.
+  size_t sweep_at_slots_ = 0;
+  std::vector<ViewId> collected_;  // a sweep's finds, kept to reuse its memory
   // Indexed by StoreId, with the generation of the store they were watched for (the id may be
   // reused before a callback runs). Stores of unknown origin have a callback; the others' handles
   // are just cleared by V8.

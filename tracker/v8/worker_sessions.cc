@@ -58,6 +58,7 @@ std::unique_ptr<EndedThread> Analyse(Session& session) {
   auto ended = std::make_unique<EndedThread>();
   ended->thread_id = session.thread_id();
   Tracker& tracker = session.tracker();
+  if (ViewRegistry* views = session.views_if_made()) views->SweepCollectedViews();
   if (tracker.live_store_count() == 0 && tracker.live_view_count() == 0) return ended;
   v8::Isolate* isolate = session.isolate();
   v8::HandleScope scope(isolate);
