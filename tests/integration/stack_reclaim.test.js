@@ -87,8 +87,8 @@ test('memory stays bounded over an untracked run with 300000 paths that are gone
   }
   const untracked = runPaths(300000, 10, heap, 'untracked');
   const extraMiB = (tracked.rss - untracked.rss) / (1 << 20);
-  // Measured: 1-4 MiB more on Node 24, -7 to +14 MiB on Node 18 (whose V8 keeps more of its
-  // old generation's pages, by amounts that vary); with stacks never reclaimed, 74 MiB more on
-  // Node 24 (about 260 bytes for each path gone).
-  assert.ok(extraMiB < 30, `tracked run used ${extraMiB.toFixed(1)} MiB more`);
+  // Measured: 1-4 MiB more on Node 24, -32 to +35 MiB on Node 18 (whose V8 keeps more of its
+  // old generation's pages, by amounts that vary most on a loaded machine); with stacks never
+  // reclaimed, 74 MiB more on Node 24 (about 260 bytes for each path gone).
+  assert.ok(extraMiB < 45, `tracked run used ${extraMiB.toFixed(1)} MiB more`);
 });
