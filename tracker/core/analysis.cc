@@ -189,7 +189,9 @@ void FindSlabLeaks(const Snapshot& snapshot, const AnalysisOptions& options,
     parts.Add(i, view.store, store.sample_weight,
               {1, SlabLeakedBytes(view, store), SlabNormalisedBytes(view, store),
                retained->unreferenced / static_cast<double>(holders)});
-    stores_of[i].push_back(view.store);
+    // Views of one entry mostly come in runs on one store (a pool slab): repeats are dropped
+    // here, so that the sorts behind RetainersOfEach and SortedUnique see each run once.
+    if (stores_of[i].empty() || stores_of[i].back() != view.store) stores_of[i].push_back(view.store);
     const auto api = static_cast<size_t>(view.api);
     if (api < views_by_api[i].size()) ++views_by_api[i][api];
     backing.Add(*retained, overview);
