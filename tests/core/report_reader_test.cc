@@ -193,5 +193,14 @@ TEST(ReadReportTest, TruncatedAndMistypedReportsGiveErrors) {
   EXPECT_GT(fields, 80u);
 }
 
+// A number no double holds is an unreadable report, not an exception out of the merge.
+TEST(ReadReportTest, ANumberThatOverflowsIsNamed) {
+  SharedStacks stacks;
+  ProcessReport report;
+  EXPECT_EQ(ReadReport(R"({"schema":"slab-hunter-report","version":2,"pid":1e999})", "/app/r.json",
+                       stacks, &report),
+            "/app/r.json: not a report (number overflow parsing '1e999')");
+}
+
 }  // namespace
 }  // namespace slab_hunter

@@ -81,6 +81,21 @@ TEST(EstimateTest, HorvitzThompsonSumAndVariance) {
   EXPECT_DOUBLE_EQ(estimate.Low(), 110);
 }
 
+// Nothing sampled: all of B bytes are missed with probability exp(-B / interval), so the 95%
+// interval of any total of them reaches ln(20) x interval; something sampled: no change.
+TEST(EstimateTest, NothingSampledBoundsWhatWasMissed) {
+  Estimate none;
+  none.BoundUnseen(262144);
+  EXPECT_DOUBLE_EQ(none.value, 0);
+  EXPECT_DOUBLE_EQ(none.Low(), 0);
+  EXPECT_NEAR(none.High(), std::log(20.0) * 262144, 1e-6);
+  Estimate some;
+  some.AddStore(100, 2);
+  const double high = some.High();
+  some.BoundUnseen(262144);
+  EXPECT_DOUBLE_EQ(some.High(), high);
+}
+
 TEST(EstimateTest, UnsampledIsExact) {
   Estimate estimate;
   estimate.AddStore(100, 1);
@@ -124,6 +139,10 @@ TEST_F(SampledAnalysisTest, SlabEntryCountsEachStoreOnceWithItsViews) {
   EXPECT_DOUBLE_EQ(leak.normalised_estimate.variance, 12 * 2 * 8092.0 * 8092.0);
   EXPECT_DOUBLE_EQ(overview.total_slab_leaks, 4 * 2 * 8092.0);
   EXPECT_DOUBLE_EQ(overview.total_slab_estimate.variance, 12 * 2 * 8092.0 * 8092.0);
+  // The retainers are estimated too: 4 views seen, each store's counting 4 times.
+  ASSERT_EQ(leak.retainers.size(), 1u);
+  EXPECT_EQ(leak.retainers[0].amount, 16u);
+  EXPECT_DOUBLE_EQ(leak.retainers[0].bytes, 16 * 100.0);
 }
 
 TEST_F(SampledAnalysisTest, BigBufferEntryWeighsEachStore) {

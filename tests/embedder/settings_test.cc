@@ -67,6 +67,9 @@ TEST(ApplyHuntFlagTest, EveryFlagSetsItsSettingAndImpliesTracking) {
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample", std::nullopt, &by_default));
   EXPECT_EQ(by_default.sample_interval, kDefaultSampleInterval);
   EXPECT_EQ(settings.sample_seed, std::nullopt);
+  HuntSettings seeded;
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-seed", "3", &seeded));
+  EXPECT_EQ(seeded.sample_interval, kDefaultSampleInterval);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-seed", "18446744073709551615", &settings));
   EXPECT_EQ(settings.sample_seed, 18446744073709551615u);
   EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-verify-stacks", std::nullopt, &settings));
@@ -89,8 +92,15 @@ TEST(ApplyHuntFlagTest, BadValuesAreNamed) {
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter", "1", &settings),
             "--slab-hunter: takes no value (got '1')");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-bytes", "0", &settings),
-            "--slab-hunter-sample-bytes: invalid value '0' (expected a mean sampling interval in "
-            "bytes >= 1, e.g. 256KiB, 1MB)");
+            "--slab-hunter-sample-bytes: invalid value '0' (expected a mean sampling interval "
+            "from 1 byte to 1TiB, e.g. 256KiB, 1MB)");
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-bytes", "2TiB", &settings),
+            "--slab-hunter-sample-bytes: invalid value '2TiB' (expected a mean sampling interval "
+            "from 1 byte to 1TiB, e.g. 256KiB, 1MB)");
+  // Gone, with or without a value.
+  EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-rate", std::nullopt, &settings),
+            "--slab-hunter-sample-rate: gone: sampling is by bytes now, --slab-hunter-sample or "
+            "--slab-hunter-sample-bytes=<mean interval>");
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-seed", "-1", &settings),
             "--slab-hunter-sample-seed: invalid value '-1' (expected a whole number from 0 to "
             "18446744073709551615)");

@@ -166,14 +166,15 @@ test('sampled, the budgets compare estimates and say so; the text gives each int
                                           '--slab-hunter-sample-seed=5',
                                           '--slab-hunter-fail-on-big=1000']);
   assert.strictEqual(result.status, 66, result.stderr);
-  const verdict = /^slab-hunter-node: leak budget exceeded \(big-buffer leaks (\d+) bytes, budget 1000 bytes; slab leaks 0 bytes, budget none, estimated from a sample\)\n/.exec(result.stderr);
+  const verdict = /^slab-hunter-node: leak budget exceeded \(estimated from a sample: big-buffer leaks (\d+) bytes, budget 1000 bytes; slab leaks 0 bytes, budget none\)\n/.exec(result.stderr);
   assert.ok(verdict, result.stderr);
   assert.ok(Math.abs(Number(verdict[1]) - report.totals.bigBufferLeaks) <= 1);
   assert.match(result.stderr, /^slab-hunter-node: 1 site keeps memory the program may not need .*; estimated from a sample:\n/m);
   const [low, high] = report.bigBufferLeaks[0].interval95.amount;
   assert.match(result.stderr, new RegExp(`\n    estimated from a sample: ${report.bigBufferLeaks[0].amount} \\(95%: ${Math.round(low)} to ${Math.round(high)}\\), `));
   assert.match(result.stderr, /\nTotal potential big buffer leaks: [\d.]+ [kM]B \(95%: [\d.]+ [kM]B to [\d.]+ [kM]B\)\n/);
-  assert.match(result.stderr, /\n\(sampled: the figures are estimates of the whole program's, with 95% intervals\)/);
+  assert.match(result.stderr, /\n\(sampled at a mean interval of 10 kB, seed 5: the figures are estimates of the whole program's, with 95% intervals\)/);
+  assert.strictEqual(report.settings.sampleSeed, '5');
 });
 
 test('getLeakStats() sampled: every entry and the totals have their 95% intervals', () => {
@@ -196,4 +197,31 @@ test('getLeakStats() sampled: every entry and the totals have their 95% interval
   }
   const [low, high] = interval95.totalBigBufferLeaks;
   assert.ok(low <= total && total <= high && low < high);
+});
+
+test('a merge of processes sampled from one seed says their intervals are too narrow', () => {
+  const sampled = (seed) => {
+    const reportPath = path.join(tmp, `${++reports}.json`);
+    const result = run(['--slab-hunter-leak-cutoff=0', `--slab-hunter-report=${reportPath}`,
+                        '--slab-hunter-sample-bytes=10000', `--slab-hunter-sample-seed=${seed}`,
+                        path.join(fixtures, 'sampling.js'), 'big']);
+    assert.strictEqual(result.status, 0, result.stderr);
+    return reportPath;
+  };
+  const [first, second, other] = [sampled(11), sampled(11), sampled(12)];
+  const same = run(['--slab-hunter-merge', '--slab-hunter-report=/dev/null', first, second]);
+  assert.strictEqual(same.status, 0, same.stderr);
+  assert.strictEqual(same.stderr,
+                     `slab-hunter-node: --slab-hunter-merge: ${first} and ${second} were sampled from the same ` +
+                     'seed (11): their samples are not independent, and the merged 95% intervals are too ' +
+                     'narrow; give each process its own seed, or none\n');
+  const merged = path.join(tmp, `${++reports}.json`);
+  const distinct = run(['--slab-hunter-merge', `--slab-hunter-report=${merged}`, first, other]);
+  assert.strictEqual(distinct.status, 0, distinct.stderr);
+  assert.strictEqual(distinct.stderr, '');
+  const report = JSON.parse(fs.readFileSync(merged, 'utf8'));
+  assert.strictEqual(report.settings.sampleIntervalBytes, 10000);
+  assert.strictEqual(report.settings.sampleSeed, null);  // two seeds
+  const [low, high] = report.bigBufferLeaks[0].interval95.amount;
+  assert.ok(low <= 200 && 200 <= high, `${low} ${high}`);
 });

@@ -227,12 +227,20 @@ LeakOverview Analyze(const Snapshot& snapshot, const AnalysisOptions& options) {
   const RetentionIndex retention(snapshot);
   LeakOverview overview;
   overview.sampled = options.sample_interval > 0;
+  overview.sample_interval = options.sample_interval;
+  overview.sample_seed = options.sample_seed;
   BackingStores backing(retention);
   FindBigBufferLeaks(snapshot, options, retention, overview, backing);
   FindSlabLeaks(snapshot, options, retention, overview, backing);
   overview.total_big_buffer_leaks = overview.total_big_buffer_estimate.value;
   overview.total_slab_leaks = overview.total_slab_estimate.value;
   overview.total_unreferenced_bytes = overview.total_unreferenced_estimate.value;
+  if (overview.sampled) {
+    for (Estimate* total : {&overview.total_big_buffer_estimate, &overview.total_slab_estimate,
+                            &overview.total_unreferenced_estimate}) {
+      total->BoundUnseen(options.sample_interval);
+    }
+  }
   return overview;
 }
 

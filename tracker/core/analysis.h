@@ -96,8 +96,11 @@ struct LeakOverview {
   Estimate total_slab_estimate;
   Estimate total_unreferenced_estimate;
   // Whether the records were sampled (AnalysisOptions::sample_interval > 0): the figures are
-  // estimates, with intervals.
+  // estimates, with intervals; at which mean interval and seed (of several threads or
+  // processes: the largest interval, and the seed if they all had one).
   bool sampled = false;
+  double sample_interval = 0;
+  std::optional<uint64_t> sample_seed;
   // Sites the timeline saw hold memory that hold none now (a program that freed its leaks
   // before it ended), by peak descending: counted by no total and no budget.
   std::vector<PeakOnlySite> peak_only;

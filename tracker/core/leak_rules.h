@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "tracker/core/records.h"
@@ -34,6 +35,8 @@ struct AnalysisOptions {
   std::vector<uintptr_t> serialized_errors;
   // The mean sampling interval in bytes the records were kept at (sampling.h); 0: every store.
   double sample_interval = 0;
+  // The seed the sampler was given (reports name it, so that a run can be sampled again).
+  std::optional<uint64_t> sample_seed;
 };
 
 // A view is a slab leak when its store is at least this many times its own length.

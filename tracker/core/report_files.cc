@@ -97,11 +97,12 @@ std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
   std::string out;
   // Sampled, the totals and the growth rates are estimates: the budgets compare those.
   const bool sampled = TotalsOf(threads).sampled;
-  const char* const estimated = sampled ? ", estimated from a sample" : "";
+  const char* const estimated = sampled ? "estimated from a sample: " : "";
   if (!verdict.growing.empty()) {
     absl::StrAppend(&out, "slab-hunter-node: growth budget exceeded (",
-                    WholeBytes(budgets.growth.value_or(0)), " bytes per minute", estimated,
-                    "): growing sites:\n", FormatGrowingSites(verdict.growing));
+                    WholeBytes(budgets.growth.value_or(0)), " bytes per minute): growing sites",
+                    sampled ? ", estimated from a sample" : "", ":\n",
+                    FormatGrowingSites(verdict.growing));
   }
   if (verdict.growth_unjudged) {
     out +=
@@ -110,11 +111,11 @@ std::string FormatBudgetVerdict(const BudgetVerdict& verdict,
   }
   if (verdict.big_buffer_leaks_over || verdict.slab_leaks_over) {
     const LeakOverview totals = TotalsOf(threads);
-    absl::StrAppend(&out, "slab-hunter-node: leak budget exceeded (big-buffer leaks ",
-                    WholeBytes(totals.total_big_buffer_leaks), " bytes, budget ",
-                    BudgetText(budgets.big_buffer_leaks), "; slab leaks ",
+    absl::StrAppend(&out, "slab-hunter-node: leak budget exceeded (", estimated,
+                    "big-buffer leaks ", WholeBytes(totals.total_big_buffer_leaks),
+                    " bytes, budget ", BudgetText(budgets.big_buffer_leaks), "; slab leaks ",
                     WholeBytes(totals.total_slab_leaks), " bytes, budget ",
-                    BudgetText(budgets.slab_leaks), estimated, ")\n",
+                    BudgetText(budgets.slab_leaks), ")\n",
                     FormatReport(ReportFormat::kText, threads, settings), "\n");
   }
   return out;

@@ -261,8 +261,12 @@ std::string FormatJson(absl::Span<const ThreadOverview> threads, const ReportSet
                   ",\"settings\":{\"leakCutoffMs\":", JsonNumber(settings.leak_cutoff_ms),
                   ",\"bigBufferCutoff\":", JsonNumber(settings.big_buffer_cutoff),
                   ",\"stackDepth\":", settings.stack_depth, ",\"sampleIntervalBytes\":",
-                  settings.sample_interval > 0 ? JsonNumber(settings.sample_interval) : "null",
-                  "}");
+                  settings.sample_interval > 0 ? JsonNumber(settings.sample_interval) : "null");
+  if (settings.sample_interval > 0) {
+    absl::StrAppend(&out, ",\"sampleSeed\":",
+                    settings.sample_seed ? JsonString(absl::StrCat(*settings.sample_seed)) : "null");
+  }
+  out.append("}");
   absl::StrAppend(&out, ",\"totals\":{\"bigBufferLeaks\":",
                   JsonNumber(totals.total_big_buffer_leaks),
                   ",\"slabLeaks\":", JsonNumber(totals.total_slab_leaks),

@@ -55,6 +55,8 @@ struct ReportSettings {
   bool show_internals = false;
   // The mean sampling interval in bytes ("sampleIntervalBytes"); 0 (null): every store tracked.
   double sample_interval = 0;
+  // The sampler's seed ("sampleSeed", a string of digits: it may not fit a double), when sampled.
+  std::optional<uint64_t> sample_seed;
 };
 
 // After "version" comes the process's "pid". When sampled ("settings"."sampleIntervalBytes"

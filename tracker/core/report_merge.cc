@@ -191,7 +191,7 @@ std::vector<ReportThread> MergeReports(absl::Span<const ProcessReport> reports) 
       totals.total_big_buffer_estimate.Add(thread.overview.total_big_buffer_estimate);
       totals.total_slab_estimate.Add(thread.overview.total_slab_estimate);
       totals.total_unreferenced_estimate.Add(thread.overview.total_unreferenced_estimate);
-      totals.sampled = totals.sampled || thread.overview.sampled;
+      MergeSampling(thread.overview, totals);
     }
   }
   for (const ProcessReport& report : reports) {
@@ -209,7 +209,7 @@ std::vector<ReportThread> MergeReports(absl::Span<const ProcessReport> reports) 
     thread.overview.big_buffer_leaks = merge.big_buffer.Finish();
     thread.overview.slab_leaks = merge.slab.Finish();
     thread.overview.peak_only = merge.FinishPeakOnly();
-    thread.overview.sampled = totals.sampled;
+    MergeSampling(totals, thread.overview);
   }
   if (!merged.empty()) {
     LeakOverview& first = merged.front().overview;

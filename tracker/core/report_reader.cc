@@ -1,6 +1,7 @@
 #include "tracker/core/report_reader.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -299,6 +300,13 @@ void ReadSettings(const Json& root, ProcessReport& report) {
   // Reports made before sampling was by bytes have no sampleIntervalBytes.
   if (settings.contains("sampleIntervalBytes") && !settings["sampleIntervalBytes"].is_null()) {
     report.settings.sample_interval = Number(settings, "sampleIntervalBytes", "settings");
+    const std::string seed = String(settings, "sampleSeed", "settings");
+    uint64_t value = 0;
+    const auto parsed = std::from_chars(seed.data(), seed.data() + seed.size(), value);
+    if (parsed.ec != std::errc() || parsed.ptr != seed.data() + seed.size()) {
+      Fail("settings.sampleSeed", "expected a whole number in a string, got \"" + seed + "\"");
+    }
+    report.settings.sample_seed = value;
   }
   const Json& budgets = Object(root, "budgets", "");
   report.settings.budgets.big_buffer_leaks = NumberOrNull(budgets, "bigBufferLeaks", "budgets");
@@ -355,9 +363,11 @@ void ReadRoot(const Json& root, SharedStacks& stacks, ProcessReport& report) {
   first.total_slab_estimate = ReadEstimate(totals, "slabLeaks", first.total_slab_leaks, "totals");
   first.total_unreferenced_estimate =
       ReadEstimate(totals, "unreferencedBytes", first.total_unreferenced_bytes, "totals");
-  // Every thread of a process samples at the process's interval.
+  // Every thread of a process samples at the process's interval, from the process's seed.
   for (ReportThread& thread : report.threads) {
     thread.overview.sampled = report.settings.sample_interval > 0;
+    thread.overview.sample_interval = report.settings.sample_interval;
+    thread.overview.sample_seed = report.settings.sample_seed;
   }
   const Json& timeline = Member(root, "timeline", "");
   if (!timeline.is_null() && !timeline.is_object()) {
@@ -410,6 +420,10 @@ std::optional<std::string> ReadReport(std::string_view text, const std::string& 
     // column 5: ..."); its own prefix is left out.
     const std::string what = error.what();
     return absl::StrCat(file, ": not JSON (", what.substr(what.find("parse error")), ")");
+  } catch (const Json::exception& error) {
+    // A number no double holds (1e999): "[json.exception.out_of_range.406] number overflow ...".
+    const std::string what = error.what();
+    return absl::StrCat(file, ": not a report (", what.substr(what.find(']') + 2), ")");
   }
   try {
     ReadRoot(root, stacks, *report);

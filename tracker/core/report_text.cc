@@ -103,7 +103,7 @@ void AppendEntryDetails(std::string& out, const LeakEntry& entry, const Estimate
   }
   // A slab entry's figure is a share of its stores' bytes; a person reads whole bytes.
   absl::StrAppend(&out, "    unreferenced: ", FormatBytes(std::round(entry.unreferenced_bytes)),
-                  "\n");
+                  sampled ? " " + FormatBytesInterval(entry.unreferenced_estimate) : "", "\n");
   const size_t shown = std::min(entry.retainers.size(), kTextRetainerLines);
   for (size_t i = 0; i < shown; ++i) {
     const Retainer& retainer = entry.retainers[i];
@@ -152,17 +152,24 @@ void AppendPeakOnly(std::string& out, absl::Span<const ThreadOverview> threads,
 const Estimate& HeldEstimate(const BigBufferLeak& entry) { return entry.total_size_estimate; }
 const Estimate& HeldEstimate(const SlabLeak& entry) { return entry.normalised_estimate; }
 
+// What an average divides by: sampled, the amount is a rounded estimate, and the average divides
+// by the estimate itself (an entry made by hand has only the amount).
+double AmountDivisor(const LeakEntry& entry) {
+  return entry.amount_estimate.value > 0 ? entry.amount_estimate.value
+                                         : static_cast<double>(entry.amount);
+}
+
 // The seed's line for each kind of entry, its location included.
 std::string SeedLine(const BigBufferLeak& entry, const FrameTable& frames,
                      const StackTree& stacks) {
-  const double average = entry.total_size / static_cast<double>(entry.amount);
+  const double average = entry.total_size / AmountDivisor(entry);
   return absl::StrCat(entry.amount, " leaks of big buffers of avg size ", FormatBytes(average),
                       " (total: ", FormatBytes(entry.total_size), ") ",
                       FormatStack(frames, stacks, entry.stack), "\n");
 }
 
 std::string SeedLine(const SlabLeak& entry, const FrameTable& frames, const StackTree& stacks) {
-  const double average = entry.total_leaked_bytes / static_cast<double>(entry.amount);
+  const double average = entry.total_leaked_bytes / AmountDivisor(entry);
   return absl::StrCat(entry.amount, " leaks of avg ", FormatBytes(average),
                       " (total: ", FormatBytes(entry.normalised_total_leaked_bytes),
                       " normalised against retainers) ", FormatStack(frames, stacks, entry.stack),
@@ -319,7 +326,9 @@ std::string FormatOverview(absl::Span<const ThreadOverview> threads, const TextO
                   FormatBytes(totals.total_unreferenced_bytes),
                   interval(totals.total_unreferenced_estimate), " (each byte counted once)");
   if (totals.sampled) {
-    out += "\n(sampled: the figures are estimates of the whole program's, with 95% intervals)";
+    absl::StrAppend(&out, "\n(sampled at a mean interval of ", FormatBytes(totals.sample_interval),
+                    totals.sample_seed ? absl::StrCat(", seed ", *totals.sample_seed) : "",
+                    ": the figures are estimates of the whole program's, with 95% intervals)");
   }
   return out;
 }

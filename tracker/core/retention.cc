@@ -1,6 +1,7 @@
 #include "tracker/core/retention.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace slab_hunter {
@@ -113,9 +114,14 @@ void RetentionIndex::MergeInto(absl::Span<const StoreId> stores, std::vector<uin
   unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
 
   std::vector<uint32_t> touched;  // dense stacks whose `position` must be reset afterwards
+  // Sampled, each store's views count its weight times (an estimate, as the entry's figures);
+  // the amounts are summed unrounded.
+  std::vector<double> amounts;
+  for (const Retainer& retainer : out) amounts.push_back(static_cast<double>(retainer.amount));
   for (const StoreId id : unique) {
     const StoreRetention* store = Find(id);
     if (store == nullptr) continue;
+    const double weight = store->record->sample_weight;
     const GroupRange range = group_ranges_[store->index];
     for (uint32_t g = range.first; g < range.end; ++g) {
       const Group& group = groups_[g];
@@ -123,11 +129,15 @@ void RetentionIndex::MergeInto(absl::Span<const StoreId> stores, std::vector<uin
       if (at == kUnset) {
         at = static_cast<uint32_t>(out.size());
         out.push_back({stacks_[group.stack], 0, 0});
+        amounts.push_back(0);
         touched.push_back(group.stack);
       }
-      out[at].amount += group.amount;
-      out[at].bytes += group.bytes;
+      amounts[at] += static_cast<double>(group.amount) * weight;
+      out[at].bytes += group.bytes * weight;
     }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].amount = static_cast<uint64_t>(std::llround(amounts[i]));
   }
   for (const uint32_t stack : touched) position[stack] = kUnset;
   std::sort(out.begin(), out.end(), RetainerBefore);

@@ -49,6 +49,12 @@ void Estimate::AddStore(double part, double weight) {
   variance += (weight - 1) * weight * part * part;
 }
 
+void Estimate::BoundUnseen(double interval) {
+  if (observed > 0 || interval <= 0) return;
+  const double high = std::log(20.0) * interval;
+  variance = std::max(variance, (high / kZ95) * (high / kZ95));
+}
+
 void Estimate::Add(const Estimate& other) {
   value += other.value;
   variance += other.variance;

@@ -44,6 +44,10 @@ struct Estimate {
   double observed = 0;  // what the sampled stores hold: a lower bound on the true value
 
   void AddStore(double part, double weight);
+  // When no store was sampled, the stores' bytes (and so any total of them) are below
+  // ln(20) x interval with 95% confidence: all of B bytes are missed with probability
+  // exp(-B / interval), whatever their sizes. Widens the interval to say so.
+  void BoundUnseen(double interval);
   void Add(const Estimate& other);
   // The 95% confidence interval (normal approximation), never below what was observed.
   double Low() const;

@@ -54,6 +54,14 @@ bool HasWorkerEntries(absl::Span<const ThreadOverview> threads) {
   return false;
 }
 
+void MergeSampling(const LeakOverview& from, LeakOverview& into) {
+  if (!from.sampled) return;
+  const bool first = !into.sampled;
+  into.sample_seed = first || into.sample_seed == from.sample_seed ? from.sample_seed : std::nullopt;
+  into.sample_interval = std::max(into.sample_interval, from.sample_interval);
+  into.sampled = true;
+}
+
 LeakOverview TotalsOf(absl::Span<const ThreadOverview> threads) {
   LeakOverview totals;
   for (const ThreadOverview& thread : threads) {
@@ -65,7 +73,7 @@ LeakOverview TotalsOf(absl::Span<const ThreadOverview> threads) {
     totals.total_big_buffer_estimate.Add(thread.overview->total_big_buffer_estimate);
     totals.total_slab_estimate.Add(thread.overview->total_slab_estimate);
     totals.total_unreferenced_estimate.Add(thread.overview->total_unreferenced_estimate);
-    totals.sampled = totals.sampled || thread.overview->sampled;
+    MergeSampling(*thread.overview, totals);
   }
   return totals;
 }

@@ -48,6 +48,9 @@ std::vector<ThreadEntry<SlabLeak>> SlabLeaksOf(absl::Span<const ThreadOverview> 
 bool HasWorkerEntries(absl::Span<const ThreadOverview> threads);
 
 // An overview with no entries whose totals are the sums of every thread's.
+// Adds `from`'s sampling to `into`'s (LeakOverview::sample_interval and sample_seed).
+void MergeSampling(const LeakOverview& from, LeakOverview& into);
+
 LeakOverview TotalsOf(absl::Span<const ThreadOverview> threads);
 
 }  // namespace slab_hunter

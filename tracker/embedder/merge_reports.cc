@@ -38,6 +38,24 @@ std::optional<std::string> SameProcessTwice(const std::vector<ProcessReport>& re
   return std::nullopt;
 }
 
+// Processes sampled from one seed (a seed in SLAB_HUNTER_OPTIONS, which children inherit) that
+// ran the same code sampled the same stores: their estimates are not independent, and the
+// merged intervals, which add them as if they were, are too narrow.
+std::optional<std::string> SameSampleSeed(const std::vector<ProcessReport>& reports) {
+  absl::flat_hash_map<uint64_t, const ProcessReport*> by_seed;
+  for (const ProcessReport& report : reports) {
+    if (report.settings.sample_interval <= 0 || !report.settings.sample_seed) continue;
+    const auto [it, added] = by_seed.try_emplace(*report.settings.sample_seed, &report);
+    if (!added) {
+      return absl::StrCat(it->second->file, " and ", report.file, " were sampled from the same seed (",
+                          *report.settings.sample_seed,
+                          "): their samples are not independent, and the merged 95% intervals are "
+                          "too narrow; give each process its own seed, or none");
+    }
+  }
+  return std::nullopt;
+}
+
 bool SameSettings(const ReportSettings& a, const ReportSettings& b) {
   return a.leak_cutoff_ms == b.leak_cutoff_ms && a.big_buffer_cutoff == b.big_buffer_cutoff &&
          a.stack_depth == b.stack_depth;
@@ -86,9 +104,18 @@ int RunMerge(const std::vector<std::string>& argv) {
     }
   }
 
+  if (auto warning = SameSampleSeed(reports)) {
+    std::fprintf(stderr, "slab-hunter-node: %s: %s\n", std::string(kMergeFlag).c_str(),
+                 warning->c_str());
+  }
+
   const std::vector<ReportThread> merged = MergeReports(reports);
   const std::vector<ThreadOverview> threads = ThreadOverviewsOf(merged, stacks);
   ReportSettings settings = reports[0].settings;
+  // Sampled if any process was: at the largest interval, and the seed if they all had one.
+  const LeakOverview sampling = TotalsOf(threads);
+  settings.sample_interval = sampling.sample_interval;
+  settings.sample_seed = sampling.sample_seed;
   settings.budgets.big_buffer_leaks = Budget(command.settings.fail_on_big);
   settings.budgets.slab_leaks = Budget(command.settings.fail_on_slab);
   settings.budgets.growth = Budget(command.settings.fail_on_growth);

@@ -63,6 +63,7 @@ ReportSettings ReportSettingsOf(const HuntSettings& settings) {
   report.budgets.growth = Budget(settings.fail_on_growth);
   report.show_internals = settings.show_internals;
   report.sample_interval = settings.sample_interval;
+  if (settings.sample_interval > 0) report.sample_seed = ProcessSampleSeed(settings);
   return report;
 }
 
@@ -78,6 +79,7 @@ AnalysisOptions AnalysisOptionsOf(double leak_cutoff_ms, double big_buffer_cutof
                                   : static_cast<size_t>(std::ceil(big_buffer_cutoff));
   options.created_since_nanos = created_since_nanos;
   options.sample_interval = Session::settings().sample_interval;
+  if (options.sample_interval > 0) options.sample_seed = ProcessSampleSeed(Session::settings());
   return options;
 }
 

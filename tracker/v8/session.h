@@ -55,7 +55,7 @@ class Session {
     if (!tracking()) {
       started_nanos_ = clock_.NowNanos();
       sampling_ = std::make_unique<StoreSampling>(settings().sample_interval,
-                                                  settings().sample_seed, thread_id_);
+                                                  ProcessSampleSeed(settings()), thread_id_);
     }
     tracking_.store(true, std::memory_order_release);
   }

@@ -111,6 +111,11 @@ bool HuntFlagTakesValue(std::string_view name) {
 std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<std::string> value,
                                          HuntSettings* settings) {
   settings->track_from_start = true;
+  if (name == "--slab-hunter-sample-rate") {
+    return std::string(name) +
+           ": gone: sampling is by bytes now, --slab-hunter-sample or "
+           "--slab-hunter-sample-bytes=<mean interval>";
+  }
   if (IsSwitch(name)) {
     if (value) return std::string(name) + ": takes no value (got '" + *value + "')";
     if (name == "--slab-hunter-verify-stacks") settings->verify_stack_cache = true;
@@ -141,8 +146,8 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
     settings->stack_depth = depth;
   } else if (name == "--slab-hunter-sample-bytes") {
     const auto bytes = ParseByteSize(text);
-    if (!bytes || *bytes < 1) {
-      return Invalid(name, text, "a mean sampling interval in bytes >= 1, e.g. 256KiB, 1MB");
+    if (!bytes || *bytes < 1 || *bytes > kMaxSampleInterval) {
+      return Invalid(name, text, "a mean sampling interval from 1 byte to 1TiB, e.g. 256KiB, 1MB");
     }
     settings->sample_interval = *bytes;
   } else if (name == "--slab-hunter-sample-seed") {
@@ -152,6 +157,8 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
       return Invalid(name, text, "a whole number from 0 to 18446744073709551615");
     }
     settings->sample_seed = seed;
+    // A seed is for sampling: alone, it samples at the default interval.
+    if (settings->sample_interval == 0) settings->sample_interval = kDefaultSampleInterval;
   } else if (name == "--slab-hunter-interval") {
     const auto ms = ParseNumber(text);
     if (!ms || *ms < 1 || *ms > kMaxIntervalMs) {
@@ -189,10 +196,6 @@ std::optional<std::string> ApplyHuntFlag(std::string_view name, std::optional<st
     if (!bytes) return Invalid(name, text, "a size in bytes, e.g. 50000, 64KiB, 1MB");
     (name == "--slab-hunter-fail-on-big" ? settings->fail_on_big : settings->fail_on_slab) =
         *bytes;
-  } else if (name == "--slab-hunter-sample-rate") {
-    return std::string(name) +
-           ": gone: sampling is by bytes now, --slab-hunter-sample or "
-           "--slab-hunter-sample-bytes=<mean interval>";
   } else {
     return std::string(name) + ": unknown option";
   }

@@ -37,12 +37,14 @@ struct HuntSettings {
   // Byte-weighted sampling (core/sampling.h): the mean interval in bytes; 0: every store and
   // view is tracked.
   double sample_interval = 0;
-  // The sampler's seed (--slab-hunter-sample-seed); unset: a random one per run.
+  // The sampler's seed (--slab-hunter-sample-seed; alone, it turns on sampling at the default
+  // interval); unset: a random one per run (SampleSeed() says which).
   std::optional<uint64_t> sample_seed;
 };
 
 // --slab-hunter-sample's mean interval: see README, "Exact or sampled".
 inline constexpr double kDefaultSampleInterval = 256 * 1024;
+inline constexpr double kMaxSampleInterval = 1024.0 * 1024 * 1024 * 1024;
 
 // The exit status of a run whose leaks are over budget (Node itself never uses it).
 inline constexpr int kBudgetExceededExitCode = 66;

@@ -6,10 +6,9 @@ namespace slab_hunter {
 
 namespace {
 
-uint64_t SeedOf(std::optional<uint64_t> seed, uint64_t stream) {
-  if (!seed) return (static_cast<uint64_t>(std::random_device()()) << 32) ^ std::random_device()();
+uint64_t SeedOf(uint64_t seed, uint64_t stream) {
   // Mixed (splitmix64's finaliser), so that streams of one seed are not neighbouring states.
-  uint64_t z = *seed + 0x9e3779b97f4a7c15ull * (stream + 1);
+  uint64_t z = seed + 0x9e3779b97f4a7c15ull * (stream + 1);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
@@ -17,7 +16,14 @@ uint64_t SeedOf(std::optional<uint64_t> seed, uint64_t stream) {
 
 }  // namespace
 
-StoreSampling::StoreSampling(double interval, std::optional<uint64_t> seed, uint64_t stream)
+uint64_t ProcessSampleSeed(const HuntSettings& settings) {
+  // Random, below 2^53 so that it survives any JSON reader as a number too.
+  static const uint64_t random_seed =
+      ((static_cast<uint64_t>(std::random_device()()) << 32) ^ std::random_device()()) >> 11;
+  return settings.sample_seed.value_or(random_seed);
+}
+
+StoreSampling::StoreSampling(double interval, uint64_t seed, uint64_t stream)
     : sampler_(interval, SeedOf(seed, stream)) {}
 
 ByteSampler::Decision StoreSampling::ForNewStore(const void* data, size_t size) {

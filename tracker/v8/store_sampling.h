@@ -12,13 +12,18 @@
 
 #include "tracker/core/sampling.h"
 #include "tracker/core/tracker.h"
+#include "tracker/v8/settings.h"
 
 namespace slab_hunter {
+
+// The seed every session of this process samples from (each in a stream of its own): the
+// flags' --slab-hunter-sample-seed, or one drawn at random once; reports name it.
+uint64_t ProcessSampleSeed(const HuntSettings& settings);
 
 class StoreSampling {
  public:
   // `interval` 0: every store is tracked. `stream` tells sessions with one seed apart.
-  StoreSampling(double interval, std::optional<uint64_t> seed, uint64_t stream);
+  StoreSampling(double interval, uint64_t seed, uint64_t stream);
 
   bool enabled() const { return sampler_.interval() > 0; }
 
