@@ -129,10 +129,14 @@ TEST(ReadReportTest, ErrorsNameTheFileAndWhatIsWrong) {
   EXPECT_EQ(ErrorWith("\"amount\":4,", ""), "/app/r.json: bigBufferLeaks[0].amount: missing");
   EXPECT_EQ(ErrorWith("\"amount\":4,", "\"amount\":\"4\","),
             "/app/r.json: bigBufferLeaks[0].amount: expected a whole number from 0 to "
-            "9223372036854775807, got a string");
+            "9007199254740992, got a string");
   EXPECT_EQ(ErrorWith("\"amount\":4,", "\"amount\":-4,"),
             "/app/r.json: bigBufferLeaks[0].amount: expected a whole number from 0 to "
-            "9223372036854775807, got -4");
+            "9007199254740992, got -4");
+  // Past 2^53, a sum of a few processes' amounts could wrap.
+  EXPECT_EQ(ErrorWith("\"amount\":4,", "\"amount\":9223372036854775807,"),
+            "/app/r.json: bigBufferLeaks[0].amount: expected a whole number from 0 to "
+            "9007199254740992, got 9223372036854775807");
   EXPECT_EQ(ErrorWith("\"totalSize\":65536", "\"totalSize\":null"),
             "/app/r.json: bigBufferLeaks[0].totalSize: expected a number, got a null");
   EXPECT_EQ(ErrorWith("\"line\":6,", "\"line\":[],"),
@@ -200,6 +204,28 @@ TEST(ReadReportTest, ANumberThatOverflowsIsNamed) {
   EXPECT_EQ(ReadReport(R"({"schema":"slab-hunter-report","version":2,"pid":1e999})", "/app/r.json",
                        stacks, &report),
             "/app/r.json: not a report (number overflow parsing '1e999')");
+}
+
+// kReport's settings as a sampled process's would be.
+std::string WithSettings(const std::string& settings) {
+  std::string report = kReport;
+  const std::string exact = R"("stackDepth":10})";
+  report.replace(report.find(exact), exact.size(), R"("stackDepth":10,)" + settings + "}");
+  return report;
+}
+
+TEST(ReadReportTest, ASampledReportNeedsItsIntervalsAndAnInterval) {
+  SharedStacks stacks;
+  ProcessReport report;
+  EXPECT_EQ(ReadReport(WithSettings(R"("sampleIntervalBytes":65536,"sampleSeed":"1")"), "/app/r.json",
+                       stacks, &report),
+            "/app/r.json: bigBufferLeaks[0].interval95: missing (the report was sampled)");
+  EXPECT_EQ(ReadReport(WithSettings(R"("sampleIntervalBytes":0.5,"sampleSeed":"1")"), "/app/r.json",
+                       stacks, &report),
+            "/app/r.json: settings.sampleIntervalBytes: expected null or a mean interval of at least "
+            "1 byte, got 0.5");
+  EXPECT_EQ(ReadReport(WithSettings(R"("sampleIntervalBytes":null)"), "/app/r.json", stacks, &report),
+            std::nullopt);
 }
 
 }  // namespace

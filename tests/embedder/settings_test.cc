@@ -94,6 +94,8 @@ TEST(ApplyHuntFlagTest, BadValuesAreNamed) {
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-bytes", "0", &settings),
             "--slab-hunter-sample-bytes: invalid value '0' (expected a mean sampling interval "
             "from 1 byte to 1TiB, e.g. 256KiB, 1MB)");
+  EXPECT_FALSE(ApplyHuntFlag("--slab-hunter-sample-bytes", "1TiB", &settings));
+  EXPECT_EQ(settings.sample_interval, 1024.0 * 1024 * 1024 * 1024);
   EXPECT_EQ(ApplyHuntFlag("--slab-hunter-sample-bytes", "2TiB", &settings),
             "--slab-hunter-sample-bytes: invalid value '2TiB' (expected a mean sampling interval "
             "from 1 byte to 1TiB, e.g. 256KiB, 1MB)");

@@ -186,10 +186,12 @@ test('getLeakStats() sampled: every entry and the totals have their 95% interval
     const stats = getLeakStats();
     const [entry] = stats.bigBufferLeaks.filter((e) => e.location.startsWith('at [eval]:'));
     console.log(JSON.stringify({ entry, sampleIntervalBytes: stats.sampleIntervalBytes,
+                                 sampleSeed: stats.sampleSeed,
                                  interval95: stats.interval95, total: stats.totalBigBufferLeaks }));`]);
   assert.strictEqual(result.status, 0, result.stderr);
-  const { entry, sampleIntervalBytes, interval95, total } = JSON.parse(result.stdout);
+  const { entry, sampleIntervalBytes, sampleSeed, interval95, total } = JSON.parse(result.stdout);
   assert.strictEqual(sampleIntervalBytes, 10000);
+  assert.strictEqual(sampleSeed, '9');
   assert.deepStrictEqual(Object.keys(entry.interval95), ['amount', 'totalSize', 'unreferencedBytes']);
   for (const field of ['amount', 'totalSize']) {
     const [low, high] = entry.interval95[field];

@@ -85,6 +85,10 @@ std::optional<double> NumberOrNull(const Json& object, std::string_view name,
 }
 
 // A whole number from `min` to `max`.
+// The largest amount a report may give: the largest whole number every JSON reader holds
+// exactly (2^53), so that the merge's sums of many processes' amounts cannot wrap.
+constexpr int64_t kMaxAmount = int64_t{1} << 53;
+
 int64_t Whole(const Json& object, std::string_view name, const std::string& where,
               int64_t min = 0, int64_t max = INT64_MAX) {
   const Json& value = Member(object, name, where);
@@ -171,12 +175,15 @@ FixHint ReadHint(const Json& entry, const std::string& where) {
 // was sampled (the variance from the upper half-width, which the floor at what was observed
 // never cuts; what was observed only when the floor cut the lower bound), else exactly `value`.
 Estimate ReadEstimate(const Json& object, const char* name, double value,
-                      const std::string& where) {
+                      const std::string& where, bool sampled) {
   Estimate estimate;
   estimate.value = value;
   estimate.observed = value;
   const auto intervals = object.find("interval95");
-  if (intervals == object.end()) return estimate;
+  if (intervals == object.end()) {
+    if (sampled) Fail(Path(where, "interval95"), "missing (the report was sampled)");
+    return estimate;
+  }
   const std::string at = Path(Path(where, "interval95"), name);
   const Json& interval = Member(Object(object, "interval95", where), name, at);
   if (!interval.is_array() || interval.size() != 2 || !interval[0].is_number() ||
@@ -193,11 +200,11 @@ Estimate ReadEstimate(const Json& object, const char* name, double value,
 }
 
 // What both kinds of entry have; its thread is returned.
-int64_t ReadEntry(const Json& entry, const std::string& where, SharedStacks& stacks,
+int64_t ReadEntry(const Json& entry, const std::string& where, SharedStacks& stacks, bool sampled,
                   LeakEntry& leak) {
   if (!entry.is_object()) Fail(where, "expected an object, got " + TypeName(entry));
   leak.stack = ReadStack(entry, where, stacks);
-  leak.amount = static_cast<uint64_t>(Whole(entry, "amount", where));
+  leak.amount = static_cast<uint64_t>(Whole(entry, "amount", where, 0, kMaxAmount));
   const std::string retainers_at = Path(where, "retainers");
   const Json& retainers = Array(entry, "retainers", where);
   for (size_t i = 0; i < retainers.size(); ++i) {
@@ -205,15 +212,15 @@ int64_t ReadEntry(const Json& entry, const std::string& where, SharedStacks& sta
     if (!retainers[i].is_object()) Fail(at, "expected an object, got " + TypeName(retainers[i]));
     Retainer retainer;
     retainer.stack = ReadStack(retainers[i], at, stacks);
-    retainer.amount = static_cast<uint64_t>(Whole(retainers[i], "amount", at));
+    retainer.amount = static_cast<uint64_t>(Whole(retainers[i], "amount", at, 0, kMaxAmount));
     retainer.bytes = Number(retainers[i], "bytes", at);
     leak.retainers.push_back(retainer);
   }
   leak.unreferenced_bytes = Number(entry, "unreferencedBytes", where);
   leak.amount_estimate =
-      ReadEstimate(entry, "amount", static_cast<double>(leak.amount), where);
+      ReadEstimate(entry, "amount", static_cast<double>(leak.amount), where, sampled);
   leak.unreferenced_estimate =
-      ReadEstimate(entry, "unreferencedBytes", leak.unreferenced_bytes, where);
+      ReadEstimate(entry, "unreferencedBytes", leak.unreferenced_bytes, where, sampled);
   leak.hint = ReadHint(entry, where);
   if (const auto views = entry.find("heapViews"); views != entry.end()) {
     const Json& list = Array(entry, "heapViews", where);
@@ -250,8 +257,9 @@ void ReadEntries(const Json& root, std::string_view name, ProcessReport& report,
   for (size_t i = 0; i < entries.size(); ++i) {
     const std::string where = Path(std::string(name), i);
     Leak leak;
-    const int64_t thread_id = ReadEntry(entries[i], where, stacks, leak);
-    read_sizes(entries[i], where, leak);
+    const bool sampled = report.settings.sample_interval > 0;
+    const int64_t thread_id = ReadEntry(entries[i], where, stacks, sampled, leak);
+    read_sizes(entries[i], where, sampled, leak);
     (ThreadOf(report, thread_id, where).overview.*list).push_back(std::move(leak));
   }
 }
@@ -300,6 +308,11 @@ void ReadSettings(const Json& root, ProcessReport& report) {
   // Reports made before sampling was by bytes have no sampleIntervalBytes.
   if (settings.contains("sampleIntervalBytes") && !settings["sampleIntervalBytes"].is_null()) {
     report.settings.sample_interval = Number(settings, "sampleIntervalBytes", "settings");
+    if (!(report.settings.sample_interval >= 1)) {
+      Fail("settings.sampleIntervalBytes",
+           "expected null or a mean interval of at least 1 byte, got " +
+               settings["sampleIntervalBytes"].dump());
+    }
     const std::string seed = String(settings, "sampleSeed", "settings");
     uint64_t value = 0;
     const auto parsed = std::from_chars(seed.data(), seed.data() + seed.size(), value);
@@ -336,21 +349,23 @@ void ReadRoot(const Json& root, SharedStacks& stacks, ProcessReport& report) {
   ReadThreads(root, report);
   ReadEntries<BigBufferLeak>(root, "bigBufferLeaks", report, stacks,
                              &LeakOverview::big_buffer_leaks,
-                             [](const Json& entry, const std::string& where, BigBufferLeak& leak) {
+                             [](const Json& entry, const std::string& where, bool sampled,
+                                BigBufferLeak& leak) {
                                leak.total_size = Number(entry, "totalSize", where);
-                               leak.total_size_estimate =
-                                   ReadEstimate(entry, "totalSize", leak.total_size, where);
+                               leak.total_size_estimate = ReadEstimate(
+                                   entry, "totalSize", leak.total_size, where, sampled);
                              });
   ReadEntries<SlabLeak>(root, "slabLeaks", report, stacks, &LeakOverview::slab_leaks,
-                        [](const Json& entry, const std::string& where, SlabLeak& leak) {
+                        [](const Json& entry, const std::string& where, bool sampled,
+                           SlabLeak& leak) {
                           leak.total_leaked_bytes = Number(entry, "totalLeakedBytes", where);
                           leak.normalised_total_leaked_bytes =
                               Number(entry, "normalisedTotalLeakedBytes", where);
                           leak.total_leaked_estimate = ReadEstimate(
-                              entry, "totalLeakedBytes", leak.total_leaked_bytes, where);
+                              entry, "totalLeakedBytes", leak.total_leaked_bytes, where, sampled);
                           leak.normalised_estimate =
                               ReadEstimate(entry, "normalisedTotalLeakedBytes",
-                                           leak.normalised_total_leaked_bytes, where);
+                                           leak.normalised_total_leaked_bytes, where, sampled);
                         });
   ReadPeakOnly(root, report, stacks);
   const Json& totals = Object(root, "totals", "");
@@ -358,11 +373,13 @@ void ReadRoot(const Json& root, SharedStacks& stacks, ProcessReport& report) {
   first.total_big_buffer_leaks = Number(totals, "bigBufferLeaks", "totals");
   first.total_slab_leaks = Number(totals, "slabLeaks", "totals");
   first.total_unreferenced_bytes = Number(totals, "unreferencedBytes", "totals");
+  const bool sampled = report.settings.sample_interval > 0;
   first.total_big_buffer_estimate =
-      ReadEstimate(totals, "bigBufferLeaks", first.total_big_buffer_leaks, "totals");
-  first.total_slab_estimate = ReadEstimate(totals, "slabLeaks", first.total_slab_leaks, "totals");
-  first.total_unreferenced_estimate =
-      ReadEstimate(totals, "unreferencedBytes", first.total_unreferenced_bytes, "totals");
+      ReadEstimate(totals, "bigBufferLeaks", first.total_big_buffer_leaks, "totals", sampled);
+  first.total_slab_estimate =
+      ReadEstimate(totals, "slabLeaks", first.total_slab_leaks, "totals", sampled);
+  first.total_unreferenced_estimate = ReadEstimate(
+      totals, "unreferencedBytes", first.total_unreferenced_bytes, "totals", sampled);
   // Every thread of a process samples at the process's interval, from the process's seed.
   for (ReportThread& thread : report.threads) {
     thread.overview.sampled = report.settings.sample_interval > 0;

@@ -352,7 +352,9 @@ std::string FormatAnswer(absl::Span<const ThreadOverview> threads, const TextOpt
     return a.bytes > b.bytes;
   });
   if (rows.empty() && folded.count == 0) {
-    return "slab-hunter-node: no site keeps memory the program may not need\n";
+    return absl::StrCat("slab-hunter-node: no site keeps memory the program may not need",
+                        TotalsOf(threads).sampled ? " (none in the sample; see the totals' intervals)" : "",
+                        "\n");
   }
   const bool has_timeline =
       std::any_of(rows.begin(), rows.end(), [](const AnswerRow& row) { return row.has_peak; });

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "tracker/core/fix_hint.h"
 #include "tracker/core/report_text.h"
@@ -154,6 +155,7 @@ MaybeLocal<Object> AnalysisObject(Local<Context> context, const LeakOverview& ov
       .SetString("text", FormatOverview(overview, frames, stacks, TextOptionsOfFlags()));
   if (overview.sampled) {
     result.SetNumber("sampleIntervalBytes", Session::settings().sample_interval)
+        .SetString("sampleSeed", absl::StrCat(ProcessSampleSeed(Session::settings())))
         .Set("interval95",
              IntervalsObject(context,
                              {{"totalBigBufferLeaks", 0, &overview.total_big_buffer_estimate},

@@ -88,6 +88,7 @@ std::optional<double> ParseByteSize(std::string_view text) {
     std::string_view suffix;
     double factor;
   } kUnits[] = {{"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024},
+                {"TiB", 1024.0 * 1024 * 1024 * 1024},
                 {"kB", 1e3},     {"KB", 1e3},            {"MB", 1e6},
                 {"GB", 1e9},     {"B", 1}};
   for (const auto& unit : kUnits) {

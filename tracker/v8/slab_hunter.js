@@ -100,6 +100,7 @@ class LeakOverview {
   #totalUnreferencedBytes;
   #interval95;
   #sampleIntervalBytes;
+  #sampleSeed;
 
   constructor(analysis) {
     // The seed's documentation calls a big entry's total `totalSize`, its code
@@ -120,13 +121,18 @@ class LeakOverview {
     this.#totalUnreferencedBytes = analysis.totalUnreferencedBytes;
     this.#interval95 = analysis.interval95 ?? null;
     this.#sampleIntervalBytes = analysis.sampleIntervalBytes ?? null;
+    this.#sampleSeed = analysis.sampleSeed ?? null;
   }
 
-  // Sampled (--slab-hunter-sample-bytes): the mean interval, and the totals' 95% confidence
-  // intervals ({ totalBigBufferLeaks: [low, high], ... }); every entry then has its own
-  // `interval95`. Null when every Buffer is tracked.
+  // Sampled (--slab-hunter-sample-bytes): the mean interval, the seed (a string of digits) and
+  // the totals' 95% confidence intervals ({ totalBigBufferLeaks: [low, high], ... }); every
+  // entry then has its own `interval95`. Null when every Buffer is tracked.
   get sampleIntervalBytes() {
     return this.#sampleIntervalBytes;
+  }
+
+  get sampleSeed() {
+    return this.#sampleSeed;
   }
 
   get interval95() {
