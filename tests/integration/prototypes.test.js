@@ -119,7 +119,7 @@ test('throwing accessors left in place: the flags\' end-of-run report, heap chec
   assert.strictEqual(result.status, 0, result.stderr);
   const lines = result.stderr.split('\n');
   // The self-check line, whole, despite the accessors.
-  assert.match(lines[0], /^slab-hunter-node: stack cache: \d+ hits, \d+ full captures, \d+ hits verified, 0 mismatches; stack tables: \d+ stacks, \d+ frames, \d+ reclaims$/);
+  assert.match(lines[0], /^slab-hunter-node: stack cache: \d+ hits, \d+ full captures, \d+ hits verified, 0 mismatches; stack tables: \d+ stacks, \d+ frames, \d+ reclaims; frame walks: \d+ hits$/);
   const report = JSON.parse(lines[1]);
   assert.strictEqual(lines.length, 3, result.stderr);
   assert.strictEqual(lines[2], '');

@@ -13,11 +13,11 @@ function verify(flags, fixtureArgs = []) {
   const result = run(['--slab-hunter-verify-stacks', ...flags, path.join(fixtures, 'call-paths.js'),
                       ...fixtureArgs]);
   assert.strictEqual(result.status, 0, result.stderr);
-  const match = /stack cache: (\d+) hits, (\d+) full captures, (\d+) hits verified, (\d+) mismatches/
+  const match = /stack cache: (\d+) hits, (\d+) full captures, (\d+) hits verified, (\d+) mismatches;.* frame walks: (\d+) hits/
     .exec(result.stderr);
   assert.ok(match, result.stderr);
-  const [hits, full, verified, mismatches] = match.slice(1).map(Number);
-  return { hits, full, verified, mismatches };
+  const [hits, full, verified, mismatches, walkHits] = match.slice(1).map(Number);
+  return { hits, full, verified, mismatches, walkHits };
 }
 
 // V8 13.6 (Node 24) renamed --always-opt to --always-turbofan.
@@ -29,6 +29,9 @@ for (const flags of [[], ['--expose-gc', '--stress-compaction'], [alwaysOptimize
     assert.strictEqual(stats.verified, stats.hits);
     // Most calls are served from the cache: the fixture has a few dozen paths, 4000+ calls.
     assert.ok(stats.hits > 10 * stats.full, JSON.stringify(stats));
+    // And named by a frame walk, not a V8 stack sample, once a sample has checked the walk:
+    // interpreted frames too (viaA and viaB, run's call sites, differ there only in bytecode).
+    assert.ok(stats.walkHits > 0.9 * stats.hits, JSON.stringify(stats));
   });
 }
 

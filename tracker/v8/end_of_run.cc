@@ -166,12 +166,13 @@ bool EndOfRun::Finish() {
     std::fprintf(stderr,
                  "slab-hunter-node: stack cache: %llu hits, %llu full captures, %llu hits "
                  "verified, %llu mismatches; stack tables: %zu stacks, %zu frames, %llu "
-                 "reclaims\n",
+                 "reclaims; frame walks: %llu hits\n",
                  static_cast<unsigned long long>(stats.sampled_hits),
                  static_cast<unsigned long long>(stats.full_captures),
                  static_cast<unsigned long long>(stats.verified),
                  static_cast<unsigned long long>(stats.mismatches), session.stacks().size(),
-                 session.frames().size(), static_cast<unsigned long long>(stats.reclaims));
+                 session.frames().size(), static_cast<unsigned long long>(stats.reclaims),
+                 static_cast<unsigned long long>(stats.walk_hits));
   }
   // What every Worker still running holds is taken as it is stopped.
   std::vector<ThreadOverview> workers;

@@ -16,6 +16,7 @@
 #include "tracker/core/stack_cache.h"
 #include "tracker/core/timeline.h"
 #include "tracker/core/tracker.h"
+#include "tracker/v8/frame_walk.h"
 #include "tracker/v8/serialized_errors.h"
 #include "tracker/v8/settings.h"
 #include "tracker/v8/store_sampling.h"
@@ -131,11 +132,13 @@ class Session {
   FrameTable& frames() { return frames_; }
   StackTree& stacks() { return stacks_; }
   StackCache& stack_cache() { return stack_cache_; }
+  FrameWalk& frame_walk() { return *frame_walk_; }
   ReclaimSchedule& stack_reclaims() { return stack_reclaims_; }
 
   // How stack captures went (isolate thread only).
   struct CaptureStats {
     uint64_t sampled_hits = 0;
+    uint64_t walk_hits = 0;   // of those, named by a frame walk (frame_walk.h)
     uint64_t full_captures = 0;
     uint64_t verified = 0;    // hits checked against a full capture (verify_stack_cache)
     uint64_t mismatches = 0;  // of those, hits whose stack differed
@@ -167,6 +170,7 @@ class Session {
   FrameTable frames_;
   StackTree stacks_;
   StackCache stack_cache_;
+  std::unique_ptr<FrameWalk> frame_walk_ = std::make_unique<FrameWalk>();
   ReclaimSchedule stack_reclaims_;
   CaptureStats capture_stats_;
   std::atomic<v8::Isolate*> isolate_{nullptr};

@@ -98,8 +98,25 @@ StackId CaptureFullStack(v8::Isolate* isolate, Session& session) {
   return session.stacks().Intern(frames);
 }
 
+// What the frame walk learned goes with the cache: an interpreter that is not embedded in the
+// binary would be code that can move.
+void ClearStackCache(Session& session) {
+  session.stack_cache().Clear();
+  session.frame_walk().Forget();
+}
+
 void FlushStackCache(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
-  static_cast<Session*>(data)->stack_cache().Clear();
+  ClearStackCache(*static_cast<Session*>(data));
+}
+
+// A cached stack, checked against a full capture under --slab-hunter-verify-stacks.
+StackId Verified(v8::Isolate* isolate, Session& session, StackId cached) {
+  if (session.settings().verify_stack_cache) {
+    Session::CaptureStats& stats = session.capture_stats();
+    ++stats.verified;
+    if (CaptureFullStack(isolate, session) != cached) ++stats.mismatches;
+  }
+  return cached;
 }
 
 }  // namespace
@@ -133,7 +150,7 @@ void ReclaimUnusedStacks(Session& session) {
   });
   // Its StackIds are renumbered or gone; the generation it bumps keeps a capture under way
   // from inserting one.
-  session.stack_cache().Clear();
+  ClearStackCache(session);
   session.caches().skipped_scripts = {};
   session.stack_reclaims().Reclaimed(session.stacks().size(), records_in_use);
   ++session.capture_stats().reclaims;
@@ -154,6 +171,19 @@ void UninstallStackCacheFlush(v8::Isolate* isolate, Session& session) {
 StackId CaptureStack(v8::Isolate* isolate, Session& session) {
   // Here, before any StackId of this capture exists, renumbering cannot invalidate one.
   if (session.stack_reclaims().Due(session.stacks().size())) ReclaimUnusedStacks(session);
+  Session::CaptureStats& stats = session.capture_stats();
+  StackCache& cache = session.stack_cache();
+  const uint64_t generation = cache.generation();
+  // The frame chain (tens of nanoseconds) names call paths already checked against a sample.
+  FrameWalk& walk = session.frame_walk();
+  const bool walked = walk.Read(__builtin_frame_address(0));
+  if (walked) {
+    if (const auto cached = cache.Find(walk.Key())) {
+      ++stats.sampled_hits;
+      ++stats.walk_hits;
+      return Verified(isolate, session, *cached);
+    }
+  }
   // A raw sample (under a microsecond) names the call path; the cache maps it to the stack a
   // full capture gave the first time that path was seen since the last full collection.
   void* sample[kMaxSampleFrames];
@@ -167,26 +197,31 @@ StackId CaptureStack(v8::Isolate* isolate, Session& session) {
   registers.sp = &sample[0];
   registers.fp = __builtin_frame_address(0);
   isolate->GetStackSample(registers, sample, wanted, &info);
-  const absl::Span<const uintptr_t> key(reinterpret_cast<const uintptr_t*>(sample),
-                                        info.frames_count);
-  Session::CaptureStats& stats = session.capture_stats();
-  StackCache& cache = session.stack_cache();
   if (info.frames_count == 0) {
     ++stats.full_captures;
     return CaptureFullStack(isolate, session);
   }
+  const absl::Span<const uintptr_t> key(reinterpret_cast<const uintptr_t*>(sample),
+                                        info.frames_count);
+  // The walk's key, when the sample shows it tells this call path apart.
+  const bool walk_known =
+      walked && walk.Learn(absl::MakeConstSpan(sample, info.frames_count),
+                           /*complete=*/info.frames_count < wanted);
   if (const auto cached = cache.Find(key)) {
     ++stats.sampled_hits;
-    if (session.settings().verify_stack_cache) {
-      ++stats.verified;
-      if (CaptureFullStack(isolate, session) != *cached) ++stats.mismatches;
-    }
-    return *cached;
+    if (walk_known) cache.Insert(walk.Key(), *cached, generation);
+    return Verified(isolate, session, *cached);
   }
-  const uint64_t generation = cache.generation();
+  // Copied now: the full capture below may collect garbage and move what the walk's slots hold.
+  std::vector<uintptr_t> walk_key;
+  if (walk_known) {
+    const absl::Span<const uintptr_t> named = walk.Key();
+    walk_key.assign(named.begin(), named.end());
+  }
   ++stats.full_captures;
   const StackId stack = CaptureFullStack(isolate, session);
   cache.Insert(key, stack, generation);
+  if (walk_known) cache.Insert(walk_key, stack, generation);
   return stack;
 }
 
