@@ -80,6 +80,34 @@ TEST(FrameTableTest, NamesWhoseHashesCollideAreStillTwoFrames) {
   EXPECT_EQ(table.Get(b).function, "b");
 }
 
+// A script compiled again (a template engine's vm.Script or new Function per render, a module
+// re-required after its cache entry was deleted) has a new script id, but its frames read the
+// same: they are one frame, so that one site's Buffers are one entry and one growth.
+TEST(FrameTableTest, FramesThatReadTheSameInScriptsOfTheirOwnAreOneFrame) {
+  FrameTable table;
+  int described = 0;
+  const auto intern = [&](int script_id, int column) {
+    return table.Intern(FramePosition{script_id, 4, column}, [&] {
+      ++described;
+      return MakeFrame("render", "views/page.ejs", 4, column);
+    });
+  };
+  const FrameId first = intern(31, 9);
+  EXPECT_EQ(intern(32, 9), first);
+  EXPECT_EQ(intern(33, 9), first);
+  EXPECT_NE(intern(34, 10), first);  // another column reads otherwise
+  EXPECT_EQ(table.size(), 2u);
+  // Each script's position is then known: no further describe.
+  EXPECT_EQ(described, 4);
+  EXPECT_EQ(intern(32, 9), first);
+  EXPECT_EQ(described, 4);
+  // After a reclaim the kept frame is still found by content from a position it lost.
+  const std::vector<FrameId> new_ids = table.Retain({false, true});
+  EXPECT_EQ(new_ids[0], kDroppedFrame);
+  EXPECT_EQ(intern(35, 10), new_ids[1]);
+  EXPECT_EQ(table.size(), 1u);
+}
+
 TEST(StackTreeTest, EmptyStackIsRoot) {
   StackTree tree;
   EXPECT_EQ(tree.size(), 1u);

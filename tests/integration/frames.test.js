@@ -43,3 +43,21 @@ test('the stack cache gives the same names, every hit checked (--slab-hunter-ver
   assert.deepStrictEqual(found, expected);
   assert.match(stderr, / 0 mismatches/);
 });
+
+test('a script compiled anew for each use is one site: its frames read the same', () => {
+  const fixture = path.join(fixtures, 'recompiled.js');
+  const result = run(['--expose-gc', '--slab-hunter-stack-depth=2', fixture]);
+  assert.strictEqual(result.status, 0, result.stderr);
+  // The caller's frame: the call of the compiled function, at its `(kept)`.
+  const caller = (site) => {
+    const line = siteLine('recompiled.js', site);
+    const column = fs.readFileSync(fixture, 'utf8').split('\n')[line - 1].indexOf('(kept)') + 1;
+    return `${fixture}:${line}:${column}`;
+  };
+  // 40 renders each way, each keeping one Buffer; each template's Buffer.allocUnsafe is on its
+  // line 2 (vm: after `  keep.push(`, column 20) or 3 (new Function's wrapper adds two lines).
+  assert.deepStrictEqual(JSON.parse(result.stdout).sort((a, b) => a.location.localeCompare(b.location)), [
+    { amount: 40, location: `at eval (<anonymous>:3:18)\n    at ${caller('function')}` },
+    { amount: 40, location: `at render (views/page.ejs:2:20)\n    at ${caller('vm')}` },
+  ]);
+});

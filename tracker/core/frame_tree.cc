@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 
 namespace slab_hunter {
@@ -19,10 +20,18 @@ FrameId FrameTable::Intern(const FramePosition& position,
       }
     }
   }
+  Frame described = describe();
+  const size_t content = absl::HashOf(described);
+  if (auto same = by_content_.find(content);
+      same != by_content_.end() && frames_[same->second] == described) {
+    Index(position, same->second);
+    return same->second;
+  }
   const FrameId id = static_cast<FrameId>(frames_.size());
-  frames_.push_back(describe());
+  frames_.push_back(std::move(described));
   positions_.push_back(position);
-  Index(id);
+  Index(position, id);
+  by_content_.try_emplace(content, id);
   return id;
 }
 
@@ -30,9 +39,9 @@ FrameId FrameTable::Intern(const FramePosition& position, absl::FunctionRef<Fram
   return Intern(position, [](std::string_view) { return true; }, describe);
 }
 
-void FrameTable::Index(FrameId id) {
-  const auto [it, inserted] = by_position_.try_emplace(positions_[id], id);
-  if (!inserted) collided_[positions_[id]].push_back(id);
+void FrameTable::Index(const FramePosition& position, FrameId id) {
+  const auto [it, inserted] = by_position_.try_emplace(position, id);
+  if (!inserted) collided_[position].push_back(id);
 }
 
 std::vector<FrameId> FrameTable::Retain(const std::vector<bool>& keep) {
@@ -52,10 +61,16 @@ std::vector<FrameId> FrameTable::Retain(const std::vector<bool>& keep) {
   positions_.resize(next);
   positions_.shrink_to_fit();
   // Fresh maps: erasing from the old ones would keep their capacity.
+  // The positions other scripts reached a kept frame from are found again by its content.
   by_position_ = {};
   collided_ = {};
+  by_content_ = {};
   by_position_.reserve(next);
-  for (FrameId id = 0; id < next; ++id) Index(id);
+  by_content_.reserve(next);
+  for (FrameId id = 0; id < next; ++id) {
+    Index(positions_[id], id);
+    by_content_.try_emplace(absl::HashOf(frames_[id]), id);
+  }
   return new_ids;
 }
 

@@ -37,6 +37,10 @@ struct Frame {
     return a.function == b.function && a.script == b.script && a.line == b.line &&
            a.column == b.column && a.is_constructor == b.is_constructor;
   }
+  template <typename H>
+  friend H AbslHashValue(H h, const Frame& f) {
+    return H::combine(std::move(h), f.function, f.script, f.line, f.column, f.is_constructor);
+  }
 };
 
 // What tells one frame from another with integers alone: the call position (script id, line,
@@ -62,11 +66,13 @@ struct FramePosition {
   }
 };
 
+// Frames are one frame when they read the same, whatever their script ids: a script compiled
+// anew (vm.Script or new Function per request, a module re-required) is the same site.
 class FrameTable {
  public:
   // The id of the frame at `position` whose function name `is_function_name` accepts (asked
   // only to tell apart names whose hashes are equal), calling `describe` only when there is
-  // none yet.
+  // none yet at `position`; a described frame that reads as one already interned is that one.
   FrameId Intern(const FramePosition& position,
                  absl::FunctionRef<bool(std::string_view)> is_function_name,
                  absl::FunctionRef<Frame()> describe);
@@ -80,13 +86,16 @@ class FrameTable {
   std::vector<FrameId> Retain(const std::vector<bool>& keep);
 
  private:
-  void Index(FrameId id);
+  void Index(const FramePosition& position, FrameId id);
 
   std::vector<Frame> frames_;
   std::vector<FramePosition> positions_;  // each frame's key, for re-indexing after Retain
   absl::flat_hash_map<FramePosition, FrameId> by_position_;
   // Frames whose key was already taken by a frame of another name (the names' hashes collide).
   absl::flat_hash_map<FramePosition, std::vector<FrameId>> collided_;
+  // Each frame by the hash of what it reads (of two that share a hash, the first is kept: the
+  // other is then a frame of its own, never a wrong one).
+  absl::flat_hash_map<size_t, FrameId> by_content_;
 };
 
 class StackTree {
