@@ -99,6 +99,22 @@ if (workersTracked) {
   });
 }
 
+if (workersTracked) {
+  test('--slab-hunter-verify-stacks checks and counts the Workers\' stack captures too', () => {
+    const result = run([...flags, '--slab-hunter-verify-stacks', path.join(fixtures, 'worker-calls.js')]);
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.strictEqual(result.stdout, 'done\n');
+    const [hits, full, verified, mismatches] =
+      /stack cache: (\d+) hits, (\d+) full captures, (\d+) hits verified, (\d+) mismatches/
+        .exec(result.stderr).slice(1).map(Number);
+    // The Worker's 500 calls, each one capture (the main thread makes a few of Node's own).
+    assert.ok(hits + full >= 500, result.stderr);
+    assert.ok(hits >= 490, result.stderr);
+    assert.strictEqual(verified, hits);
+    assert.strictEqual(mismatches, 0);
+  });
+}
+
 // A Worker's uncaught error reaches the main thread serialized, in a store the size of the
 // Worker's Buffer pool (the error was a slice of it) that only Node's code reads while it hands
 // the error over. Node delivers it as a message, or, when the Worker has gone first, as it

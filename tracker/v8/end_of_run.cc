@@ -161,19 +161,6 @@ bool EndOfRun::Finish() {
   if (!state_.compare_exchange_strong(not_started, kRunning)) return over_budget_;
   Session& session = Session::Main();
   const HuntSettings& settings = session.settings();
-  if (settings.verify_stack_cache) {
-    const Session::CaptureStats& stats = session.capture_stats();
-    std::fprintf(stderr,
-                 "slab-hunter-node: stack cache: %llu hits, %llu full captures, %llu hits "
-                 "verified, %llu mismatches; stack tables: %zu stacks, %zu frames, %llu "
-                 "reclaims; frame walks: %llu hits\n",
-                 static_cast<unsigned long long>(stats.sampled_hits),
-                 static_cast<unsigned long long>(stats.full_captures),
-                 static_cast<unsigned long long>(stats.verified),
-                 static_cast<unsigned long long>(stats.mismatches), session.stacks().size(),
-                 session.frames().size(), static_cast<unsigned long long>(stats.reclaims),
-                 static_cast<unsigned long long>(stats.walk_hits));
-  }
   // What every Worker still running holds is taken as it is stopped.
   std::vector<ThreadOverview> workers;
   for (const int64_t thread_id : worker_sessions::StopAll(kWorkerStopTimeout)) {
@@ -185,6 +172,22 @@ bool EndOfRun::Finish() {
     workers.push_back({thread_id, ThreadState::kUnanswered});
   }
   for (const ThreadOverview& ended : worker_sessions::Ended()) workers.push_back(ended);
+  if (settings.verify_stack_cache) {
+    // Every thread's captures, Workers' included (stopped above, so theirs are in); the stack
+    // tables are the main thread's.
+    Session::CaptureStats stats = Session::EndedWorkersCaptureStats();
+    stats += session.capture_stats();
+    std::fprintf(stderr,
+                 "slab-hunter-node: stack cache: %llu hits, %llu full captures, %llu hits "
+                 "verified, %llu mismatches; stack tables: %zu stacks, %zu frames, %llu "
+                 "reclaims; frame walks: %llu hits\n",
+                 static_cast<unsigned long long>(stats.sampled_hits),
+                 static_cast<unsigned long long>(stats.full_captures),
+                 static_cast<unsigned long long>(stats.verified),
+                 static_cast<unsigned long long>(stats.mismatches), session.stacks().size(),
+                 session.frames().size(), static_cast<unsigned long long>(stats.reclaims),
+                 static_cast<unsigned long long>(stats.walk_hits));
+  }
   std::sort(workers.begin(), workers.end(), [](const ThreadOverview& a, const ThreadOverview& b) {
     return a.thread_id < b.thread_id;
   });

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <mutex>
 
 #include "tracker/v8/node_kept_stores.h"
 #include "tracker/v8/view_registry.h"
@@ -14,6 +15,10 @@ namespace {
 
 // One isolate per thread, as Node runs them.
 thread_local Session* current_session = nullptr;
+
+// The ended Workers' stack captures, for --slab-hunter-verify-stacks' line.
+std::mutex ended_workers_mutex;
+Session::CaptureStats ended_workers_stats;
 
 // The calling thread's CPU time: what a collection cost it, without the time it waited for a
 // core on a loaded machine.
@@ -43,6 +48,10 @@ Session::Session(v8::Isolate* isolate, int64_t thread_id)
     : tracker_(&clock_, StoreSource::kViews), isolate_(isolate), thread_id_(thread_id) {}
 
 Session::~Session() {
+  if (thread_id_ != 0) {
+    std::lock_guard<std::mutex> lock(ended_workers_mutex);
+    ended_workers_stats += capture_stats_;
+  }
   if (timeline_ != nullptr) {
     isolate()->RemoveGCPrologueCallback(&NoteFullCollectionStart, &full_collections_);
     isolate()->RemoveGCEpilogueCallback(&NoteFullCollectionEnd, &full_collections_);
@@ -52,6 +61,11 @@ Session::~Session() {
   views_.reset();
   gc_function_.Reset();
   if (current_session == this) current_session = nullptr;
+}
+
+Session::CaptureStats Session::EndedWorkersCaptureStats() {
+  std::lock_guard<std::mutex> lock(ended_workers_mutex);
+  return ended_workers_stats;
 }
 
 Session& Session::Main() {

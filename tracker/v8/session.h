@@ -143,8 +143,19 @@ class Session {
     uint64_t verified = 0;    // hits checked against a full capture (verify_stack_cache)
     uint64_t mismatches = 0;  // of those, hits whose stack differed
     uint64_t reclaims = 0;    // times the stack tables gave back unused stacks
+    CaptureStats& operator+=(const CaptureStats& more) {
+      sampled_hits += more.sampled_hits;
+      walk_hits += more.walk_hits;
+      full_captures += more.full_captures;
+      verified += more.verified;
+      mismatches += more.mismatches;
+      reclaims += more.reclaims;
+      return *this;
+    }
   };
   CaptureStats& capture_stats() { return capture_stats_; }
+  // Those of every Worker's session that has ended, added up (any thread).
+  static CaptureStats EndedWorkersCaptureStats();
   const Clock& clock() const { return clock_; }
 
   // What the glue learns of the isolate's scripts and code, per isolate: script ids and code
