@@ -1,7 +1,7 @@
 'use strict';
 
 // One benchmark workload in one mode, timed from inside: prints {ms, ...} as JSON.
-// Usage: BINARY workloads.js <alloc|mixed|server|stream|report<views>|memory|pause<MB>>
+// Usage: BINARY workloads.js <alloc|mixed|server|stream|report<views>|memory<views>|pause<MB>>
 //                            <untracked|ours|seed> [seed path]
 // The tracker (ours or the seed) is set up before the timed part; what is timed is the
 // program's own work, so the ratios are the cost a tracked program pays.
@@ -186,17 +186,19 @@ function pause(megabytes) {
           heapMB: Math.round(process.memoryUsage().heapUsed / 1e6), objects: heap.length * 100 });
 }
 
-// (d) Memory: 300,000 live small Buffers; the caller subtracts the untracked run's figure.
-function memory() {
+// (d) Memory: `views` live small Buffers; the caller subtracts the untracked run's figure.
+function memory(views) {
   gc();
   const before = process.memoryUsage().rss;
-  for (let i = 0; i < 300000; i++) kept.push(Buffer.allocUnsafe(16));
+  for (let i = 0; i < views; i++) kept.push(Buffer.allocUnsafe(16));
+  // Time for V8's background threads to give back the pages the collection freed.
   setTimeout(() => {
     gc();
-    print({ ms: 0, rssBytes: process.memoryUsage().rss - before, views: kept.length });
+    setTimeout(() => print({ ms: 0, rssBytes: process.memoryUsage().rss - before, views: kept.length }),
+               500);
   }, 50);
 }
 
-const sized = /^(pause|report)(\d+)$/.exec(workload);
-if (sized) ({ pause, report })[sized[1]](Number(sized[2]));
-else ({ alloc, mixed, server, stream, memory })[workload]();
+const sized = /^(pause|report|memory)(\d+)$/.exec(workload);
+if (sized) ({ pause, report, memory })[sized[1]](Number(sized[2]));
+else ({ alloc, mixed, server, stream })[workload]();
