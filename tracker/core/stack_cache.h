@@ -1,5 +1,6 @@
-// StackCache: maps the raw frame addresses of a stack sample (cheap to take) to the interned
-// StackId a full capture gave for them (costly), so each call path is captured in full once.
+// StackCache: maps a cheap key of a call path (the raw frame addresses of a V8 stack sample, or
+// a frame walk's key, tagged apart: tracker/v8/frame_walk.h) to the interned StackId a full
+// capture gave for it (costly), so each call path is captured in full once.
 // The addresses name code and bytecode that the engine may move or free in a full garbage
 // collection, so the cache is cleared on every full collection (Clear, and the generation), and
 // whenever the stack tables renumber their stacks (ReclaimStacks).

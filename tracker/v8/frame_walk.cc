@@ -98,8 +98,7 @@ absl::Span<const uintptr_t> FrameWalk::Key() {
       key_[size++] = Slot(frame.fp, offset_slot_);
     }
   }
-  key_size_ = size;
-  return absl::MakeConstSpan(key_, key_size_);
+  return absl::MakeConstSpan(key_, size);
 }
 
 bool FrameWalk::MatchesBytecode(uintptr_t fp, uintptr_t sampled) {

@@ -35,8 +35,6 @@ class FrameWalk {
     for (uint64_t& word : filter_) word = 0;
   }
 
-  size_t interpreter_pcs() const { return interpreter_pcs_.size(); }
-
  private:
   struct RawFrame {
     uintptr_t pc;  // where the frame's code was, as its callee will return to it
@@ -63,7 +61,6 @@ class FrameWalk {
   int smi_shift_ = 0;
   // The key: a tag, then each frame's address and, for the interpreter's, its two slots.
   uintptr_t key_[1 + 3 * kMaxFrames];
-  size_t key_size_ = 0;
 };
 
 }  // namespace slab_hunter
